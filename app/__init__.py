@@ -1,0 +1,49 @@
+"""The help center application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+
+from app.config import PROJECT_ROOT, load_config
+from app.extensions import csrf, db, migrate
+from app.helpcenter import HelpCenter
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; ``config`` overrides environment variables (same keys)."""
+    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
+    app.config.update(load_config(config, Path(app.instance_path)))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.debug:
+        logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    from app.events import models as _models  # noqa: F401  (register tables with SQLAlchemy)
+
+    app.extensions["helpcenter"] = HelpCenter.from_config(app.config)
+
+    from app import cli, errors, security
+    from app.api.views import api
+    from app.site.health import health
+    from app.site.views import site
+
+    app.register_blueprint(site)
+    app.register_blueprint(health)
+    app.register_blueprint(api)
+    errors.init_app(app)
+    security.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def helpcenter() -> HelpCenter:
+    """The HelpCenter of the running app."""
+    return current_app.extensions["helpcenter"]

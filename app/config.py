@@ -1,0 +1,94 @@
+"""Every setting the application reads, from the environment, in one place."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# name -> (default, description); the README's configuration table mirrors this.
+DEFAULTS: dict[str, Any] = {
+    "KB_CONTENT_DIR": "content",
+    "KB_INDEX_DIR": "search_index",
+    "DATABASE_URL": None,  # SQLite file in the instance folder
+    "SECRET_KEY": None,  # read from instance/secret_key, created on first start
+    "KB_ENV": "development",
+    "KB_SITE_NAME": "Pronto Help Center",
+    "KB_SUPPORT_EMAIL": "support@example.com",
+    "KB_SEARCH_PAGE_SIZE": 10,
+    "KB_MAX_QUERY_LENGTH": 300,
+    "KB_AUTO_BUILD_INDEX": True,
+}
+
+_INT_KEYS = {"KB_SEARCH_PAGE_SIZE", "KB_MAX_QUERY_LENGTH"}
+_BOOL_KEYS = {"KB_AUTO_BUILD_INDEX"}
+
+
+def _coerce(key: str, value: Any) -> Any:
+    if key in _INT_KEYS:
+        return int(value)
+    if key in _BOOL_KEYS and isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return value
+
+
+def resolve_path(value: str | os.PathLike[str]) -> Path:
+    """Relative paths are taken from the project directory, not the working directory."""
+    path = Path(value)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def load_config(overrides: dict[str, Any] | None, instance_path: Path) -> dict[str, Any]:
+    """Merge defaults, environment variables and explicit overrides (highest wins)."""
+    config: dict[str, Any] = {}
+    for key, default in DEFAULTS.items():
+        value = os.environ.get(key, default)
+        config[key] = _coerce(key, value) if value is not None else None
+    for key, value in (overrides or {}).items():
+        config[key] = _coerce(key, value)
+
+    config["KB_CONTENT_DIR"] = resolve_path(config["KB_CONTENT_DIR"])
+    config["KB_INDEX_DIR"] = resolve_path(config["KB_INDEX_DIR"])
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = f"sqlite:///{instance_path / 'helpcenter.db'}"
+    if not config["SECRET_KEY"]:
+        if config["KB_ENV"] == "production":
+            raise RuntimeError("SECRET_KEY must be set in the environment when KB_ENV=production")
+        config["SECRET_KEY"] = _instance_secret(instance_path)
+
+    config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(config["DATABASE_URL"])
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    config["SESSION_COOKIE_HTTPONLY"] = True
+    config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    config["SESSION_COOKIE_SECURE"] = config["KB_ENV"] == "production"
+    config["JSON_SORT_KEYS"] = False
+    return config
+
+
+def sqlalchemy_url(url: str) -> str:
+    """``postgres://`` and ``postgresql://`` URLs use the psycopg 3 driver we install."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """A per-installation secret kept in the instance folder, so all workers share it."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        draft = instance_path / f".secret_key.{os.getpid()}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, key_file)  # atomic: the first worker wins, the others read its key
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return key_file.read_text().strip()

@@ -1,0 +1,78 @@
+"""Check and normalise the front matter fields of one article."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+REQUIRED_FIELDS = ("title", "summary")
+KNOWN_FIELDS = frozenset(
+    {"title", "summary", "tags", "lang", "urgent", "updated", "review_by", "related"}
+)
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANG_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
+MAX_TITLE_LENGTH = 200
+MAX_SUMMARY_LENGTH = 300
+
+
+class FieldError(ValueError):
+    pass
+
+
+def as_text(value: Any, name: str, max_length: int) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise FieldError(f"'{name}' must be non-empty text")
+    text = value.strip()
+    if "\n" in text:
+        raise FieldError(f"'{name}' must be a single line")
+    if len(text) > max_length:
+        raise FieldError(f"'{name}' is {len(text)} characters long; the limit is {max_length}")
+    return text
+
+
+def as_string_list(value: Any, name: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+        raise FieldError(f"'{name}' must be a list, e.g. {name}: [one, two]")
+    return tuple(str(v).strip() for v in value if str(v).strip())
+
+
+def as_slug_list(value: Any, name: str) -> tuple[str, ...]:
+    slugs = as_string_list(value, name)
+    bad = [slug for slug in slugs if not SLUG_PATTERN.match(slug)]
+    if bad:
+        raise FieldError(f"'{name}' has invalid slugs: {', '.join(bad)}")
+    return slugs
+
+
+def as_bool(value: Any, name: str) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise FieldError(f"'{name}' must be true or false, not {value!r}")
+    return value
+
+
+def as_date(value: Any, name: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise FieldError(f"'{name}' must be a date written YYYY-MM-DD, not {value!r}")
+
+
+def as_lang(value: Any, name: str) -> str:
+    if value is None:
+        return "en"
+    if not isinstance(value, str) or not LANG_PATTERN.match(value.strip()):
+        raise FieldError(f"'{name}' must be a language code such as en or zh-CN, not {value!r}")
+    return value.strip()

@@ -1,0 +1,1 @@
+"""What end users do on the site, recorded for the numbers managers rely on."""

@@ -1,0 +1,86 @@
+"""The help center's content and search, wired from configuration; no Flask requests here."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from app.content import ContentSet, Journey, load_content
+from app.content.journeys import JOURNEYS_FILE, load_journeys
+from app.search import IndexStore, IndexUnavailable, SearchPage, SearchService, indexer
+from app.search.catalog import Catalog
+
+log = logging.getLogger(__name__)
+
+
+class HelpCenter:
+    def __init__(
+        self,
+        content_dir: Path,
+        index_dir: Path,
+        page_size: int = 10,
+        max_query_length: int = 300,
+    ) -> None:
+        self.content_dir = Path(content_dir)
+        self.store = IndexStore(Path(index_dir))
+        self.search_service = SearchService(self.store, page_size, max_query_length)
+        self.catalog = Catalog(self.search_service)
+        self._journeys: tuple[float, list[Journey]] | None = None
+        self._journeys_lock = threading.Lock()
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> HelpCenter:
+        return cls(
+            content_dir=config["KB_CONTENT_DIR"],
+            index_dir=config["KB_INDEX_DIR"],
+            page_size=config["KB_SEARCH_PAGE_SIZE"],
+            max_query_length=config["KB_MAX_QUERY_LENGTH"],
+        )
+
+    def load_content(self) -> ContentSet:
+        return load_content(self.content_dir)
+
+    def ensure_index(self) -> indexer.IndexReport | None:
+        """Build the index if it is missing or unreadable; other processes wait, then reuse it."""
+        report = indexer.ensure_index(self.store, self.load_content)
+        if report:
+            log.warning(report.summary())
+        return report
+
+    def rebuild_index(self) -> indexer.IndexReport:
+        return indexer.rebuild(self.store, self.load_content())
+
+    def update_index(self) -> indexer.IndexReport:
+        return indexer.update(self.store, self.load_content())
+
+    def search(self, text: str, journey: str | None = None, page: int = 1,
+               page_size: int | None = None) -> SearchPage:
+        """Search; a vanished or damaged index is rebuilt once, then the query is retried."""
+        try:
+            return self.search_service.search(text, journey, page, page_size)
+        except IndexUnavailable:
+            self.search_service.pool.close()
+            self.ensure_index()
+            return self.search_service.search(text, journey, page, page_size)
+
+    def journeys(self) -> list[Journey]:
+        """Journeys in display order, re-read when ``journeys.yml`` changes."""
+        path = self.content_dir / JOURNEYS_FILE
+        try:
+            stamp = path.stat().st_mtime
+        except FileNotFoundError:
+            stamp = -1.0
+        cached = self._journeys
+        if cached and cached[0] == stamp:
+            return cached[1]
+        with self._journeys_lock:
+            journeys, problems = load_journeys(self.content_dir)
+            for problem in problems:
+                log.warning("journeys: %s", problem)
+            self._journeys = (stamp, journeys)
+            return journeys
+
+    def journey(self, slug: str) -> Journey | None:
+        return next((j for j in self.journeys() if j.slug == slug), None)

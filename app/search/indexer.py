@@ -1,0 +1,187 @@
+"""Articles in, index out: full rebuilds into a fresh generation, and incremental updates."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from whoosh.index import create_in
+
+from app.content import Article, ContentSet
+from app.content.render import markdown_to_text
+from app.search.schema import build_schema
+from app.search.store import IndexStore, IndexUnavailable
+
+log = logging.getLogger(__name__)
+
+PARALLEL_THRESHOLD = 1000  # below this many articles a second process costs more than it saves
+
+
+@dataclass
+class IndexReport:
+    generation: str
+    indexed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    rejected: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    full_rebuild: bool = False
+
+    def summary(self) -> str:
+        kind = "rebuilt" if self.full_rebuild else "updated"
+        return (f"index {kind} ({self.generation}): {self.indexed} indexed, "
+                f"{self.removed} removed, {self.unchanged} unchanged, "
+                f"{len(self.rejected)} rejected, {self.seconds:.2f} s")
+
+
+def article_document(article: Article) -> dict[str, Any]:
+    """The fields stored and indexed for one article."""
+    text = markdown_to_text(article.body)
+    tags = " ".join(article.tags)
+    return {
+        "slug": article.slug,
+        "journey": article.journey,
+        "lang": article.lang,
+        "title": article.title,
+        "summary": article.summary,
+        "tags": tags,
+        "body": text,
+        "spell": f"{article.title} {article.summary} {tags} {text}",
+        "urgent": article.urgent,
+        "updated": article.updated.isoformat() if article.updated else "",
+        "markdown": article.body,
+        "tag_list": list(article.tags),
+        "review_by": article.review_by.isoformat() if article.review_by else "",
+        "related": list(article.related),
+        "path": article.path,
+        "content_hash": article.content_hash,
+    }
+
+
+def _rejected(content: ContentSet) -> list[str]:
+    """Log every file left out of the index, with the reason."""
+    blocked = sorted({p.path for p in content.problems if p.is_error and p.excludes_article})
+    for problem in content.problems:
+        if problem.is_error and problem.excludes_article:
+            log.warning("not indexed: %s", problem)
+    return blocked
+
+
+def rebuild(store: IndexStore, content: ContentSet) -> IndexReport:
+    """Build a complete index in a new generation and swap it in; never half-written."""
+    with store.lock():
+        return _rebuild_locked(store, content)
+
+
+def _rebuild_locked(store: IndexStore, content: ContentSet) -> IndexReport:
+    started = time.perf_counter()
+    generation, path = store.new_generation()
+    try:
+        ix = create_in(str(path), build_schema())
+        parallel = len(content.articles) >= PARALLEL_THRESHOLD
+        writer = (ix.writer(procs=2, limitmb=128, multisegment=True) if parallel
+                  else ix.writer(limitmb=128))
+        for article in content.articles:
+            writer.add_document(**article_document(article))
+        writer.commit()
+        if parallel:
+            ix.optimize()  # one segment again: searching many segments is slower
+        ix.close()
+    except BaseException:
+        store.discard(generation)
+        raise
+    store.publish(generation)
+    return IndexReport(
+        generation=generation,
+        indexed=len(content.articles),
+        rejected=_rejected(content),
+        seconds=time.perf_counter() - started,
+        full_rebuild=True,
+    )
+
+
+def update(store: IndexStore, content: ContentSet) -> IndexReport:
+    """Re-index only articles whose file hash changed; drop those that are gone or invalid."""
+    with store.lock():
+        try:
+            generation, ix = store.open()
+        except IndexUnavailable as error:
+            log.warning("%s; rebuilding", error)
+            return _rebuild_locked(store, content)
+        started = time.perf_counter()
+        report = IndexReport(generation=generation, rejected=_rejected(content))
+        wanted = content.by_slug()
+        writer = ix.writer(timeout=store.lock_timeout)
+        try:
+            with ix.searcher() as searcher:
+                indexed = {doc["slug"]: doc["content_hash"] for doc in searcher.all_stored_fields()}
+            for slug in indexed.keys() - wanted.keys():
+                writer.delete_by_term("slug", slug)
+                report.removed += 1
+            for slug, article in wanted.items():
+                if indexed.get(slug) == article.content_hash:
+                    report.unchanged += 1
+                    continue
+                writer.update_document(**article_document(article))
+                report.indexed += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        if report.indexed or report.removed:
+            writer.commit()
+        else:
+            writer.cancel()
+        ix.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def ensure_index(store: IndexStore, content_loader) -> IndexReport | None:
+    """Open the index; if it is missing, damaged or of an old schema, rebuild it from content.
+
+    The check is repeated under the writer lock so that, when several workers start at once,
+    one rebuilds and the others find its result.
+    """
+    if _readable(store):
+        return None
+    with store.lock():
+        if _readable(store):
+            return None
+        return _rebuild_locked(store, content_loader())
+
+
+def _readable(store: IndexStore) -> bool:
+    try:
+        _, ix = store.open()
+        with ix.searcher() as searcher:
+            searcher.doc_count()
+        ix.close()
+        return True
+    except IndexUnavailable as error:
+        log.warning("%s; rebuilding from content", error)
+    except Exception as error:  # a damaged segment can fail only when read
+        log.warning("search index unreadable (%s); rebuilding from content", error)
+    return False
+
+
+def article_from_document(document: dict[str, Any]) -> Article:
+    """The inverse of ``article_document``: the article as the index knows it."""
+    return Article(
+        slug=document["slug"],
+        journey=document["journey"],
+        title=document["title"],
+        summary=document["summary"],
+        body=document["markdown"],
+        path=document["path"],
+        content_hash=document["content_hash"],
+        tags=tuple(document.get("tag_list") or ()),
+        lang=document.get("lang") or "en",
+        urgent=bool(document.get("urgent")),
+        updated=date.fromisoformat(document["updated"]) if document.get("updated") else None,
+        review_by=(date.fromisoformat(document["review_by"])
+                   if document.get("review_by") else None),
+        related=tuple(document.get("related") or ()),
+    )

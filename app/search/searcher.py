@@ -1,0 +1,276 @@
+"""Answer a query: parse it safely, rank with BM25F, highlight, suggest a spelling."""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from math import ceil
+from typing import Any
+
+from whoosh import highlight
+from whoosh.qparser import (
+    MultifieldParser,
+    OrGroup,
+    PhrasePlugin,
+)
+from whoosh.query import Query, Term
+from whoosh.searching import Searcher
+
+from app.search.schema import FIELD_BOOSTS, SEARCH_FIELDS, build_schema, spelling_analyzer
+from app.search.store import IndexStore, IndexUnavailable
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+FEW_RESULTS = 3  # below this, a spelling suggestion is worth showing
+MAX_PAGE_SIZE = 50
+
+
+class QueryError(ValueError):
+    """The query cannot be run; the message is fit to show the user."""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    slug: str
+    title: str
+    summary: str
+    journey: str
+    urgent: bool
+    score: float
+    snippet: str  # HTML: escaped text with <mark> around matched words
+    position: int  # 1-based rank across pages
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    journey: str | None
+    page: int
+    page_size: int
+    total: int
+    hits: tuple[SearchHit, ...]
+    did_you_mean: str | None = None
+    # When nothing matched but the suggestion did, its hits are shown instead.
+    showing_suggestion: bool = False
+
+    @property
+    def page_count(self) -> int:
+        return max(1, ceil(self.total / self.page_size))
+
+
+class _MarkFormatter(highlight.HtmlFormatter):
+    """Escaped text with ``<mark>`` around each match and an ellipsis between fragments."""
+
+    between = " … "
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return f"<mark>{self._text(highlight.get_text(text, token, replace))}</mark>"
+
+
+def normalize_query(text: str, max_length: int) -> str:
+    """NFKC, no control characters, single spaces; QueryError if empty or too long."""
+    text = CONTROL_CHARACTERS.sub(" ", unicodedata.normalize("NFKC", text or ""))
+    text = " ".join(text.split())
+    if not text:
+        raise QueryError("Type a few words describing your problem.")
+    if len(text) > max_length:
+        raise QueryError(
+            f"Your search is {len(text)} characters long; please keep it under {max_length}."
+        )
+    return text
+
+
+class SearcherPool:
+    """Searchers shared by the threads of one process, reopened when the index changes.
+
+    A Whoosh searcher is not thread-safe and opening one costs milliseconds, so idle ones are
+    kept; one that is out of date (another process committed) is closed and replaced. A new
+    generation (full rebuild) replaces the whole index object. ``refresh()`` is never used.
+    """
+
+    MAX_IDLE = 8
+
+    def __init__(self, store: IndexStore) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._generation: str | None = None
+        self._index: Any = None
+        self._idle: list[Searcher] = []
+
+    @contextmanager
+    def searcher(self) -> Iterator[tuple[Searcher, tuple[str, int]]]:
+        """Yield an up-to-date searcher and the index version it reads."""
+        current = self.store.current_generation()
+        with self._lock:
+            if current is None or current != self._generation:
+                self._reopen(current)
+            generation, index = self._generation, self._index
+            searcher = self._idle.pop() if self._idle else None
+        if searcher is None or not searcher.up_to_date():
+            if searcher is not None:
+                searcher.close()
+            searcher = index.searcher()
+        try:
+            yield searcher, (generation, searcher.reader().generation())
+        finally:
+            with self._lock:
+                if generation == self._generation and len(self._idle) < self.MAX_IDLE:
+                    self._idle.append(searcher)
+                else:
+                    searcher.close()
+
+    def _reopen(self, generation: str | None) -> None:
+        for idle in self._idle:
+            idle.close()
+        self._idle.clear()
+        self._generation, self._index = self.store.open(generation)
+
+    def close(self) -> None:
+        with self._lock:
+            for idle in self._idle:
+                idle.close()
+            self._idle.clear()
+            self._generation = self._index = None
+
+
+class SearchService:
+    def __init__(
+        self,
+        store: IndexStore,
+        page_size: int = 10,
+        max_query_length: int = 300,
+        cache_size: int = 1024,
+    ) -> None:
+        self.store = store
+        self.pool = SearcherPool(store)
+        self.page_size = page_size
+        self.max_query_length = max_query_length
+        self._parser = self._make_parser()
+        self._words = spelling_analyzer()
+        self._cache: OrderedDict[tuple, SearchPage] = OrderedDict()
+        self._cache_size = cache_size
+        self._cache_lock = threading.Lock()
+
+    @staticmethod
+    def _make_parser() -> MultifieldParser:
+        """Plain words and "quoted phrases" only: no field names, wildcards or operators."""
+        return MultifieldParser(
+            list(SEARCH_FIELDS), build_schema(), fieldboosts=FIELD_BOOSTS,
+            group=OrGroup.factory(0.9), plugins=[PhrasePlugin()],
+        )
+
+    def parse(self, text: str) -> Query:
+        return self._parser.parse(text)
+
+    def search(
+        self,
+        text: str,
+        journey: str | None = None,
+        page: int = 1,
+        page_size: int | None = None,
+    ) -> SearchPage:
+        """One page of ranked results. Raises QueryError or IndexUnavailable."""
+        text = normalize_query(text, self.max_query_length)
+        page_size = page_size or self.page_size
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise QueryError(f"Page size must be between 1 and {MAX_PAGE_SIZE}.")
+        if page < 1:
+            raise QueryError("Page numbers start at 1.")
+        with self.pool.searcher() as (searcher, version):
+            key = (version, text.lower(), journey, page, page_size)
+            cached = self._cache_get(key)
+            if cached is not None:
+                return cached
+            result = self._run(searcher, text, journey, page, page_size)
+            if result.total < FEW_RESULTS:
+                suggestion = self._suggest(searcher, text)
+                if suggestion:
+                    result = self._with_suggestion(searcher, result, suggestion)
+            self._cache_put(key, result)
+            return result
+
+    def _run(
+        self, searcher: Searcher, text: str, journey: str | None, page: int, page_size: int
+    ) -> SearchPage:
+        query = self.parse(text)
+        journey_filter = Term("journey", journey) if journey else None
+        results = searcher.search(query, limit=page * page_size, filter=journey_filter,
+                                  terms=True)
+        results.fragmenter = highlight.ContextFragmenter(maxchars=200, surround=60)
+        results.formatter = _MarkFormatter()
+        start = (page - 1) * page_size
+        hits = []
+        for position, hit in enumerate(results[start : start + page_size], start=start + 1):
+            snippet = hit.highlights("body", top=2) or highlight.htmlescape(hit["summary"])
+            hits.append(
+                SearchHit(
+                    slug=hit["slug"],
+                    title=hit["title"],
+                    summary=hit["summary"],
+                    journey=hit["journey"],
+                    urgent=bool(hit.get("urgent")),
+                    score=round(hit.score, 4),
+                    snippet=snippet,
+                    position=position,
+                )
+            )
+        return SearchPage(text, journey, page, page_size, len(results), tuple(hits))
+
+    def _suggest(self, searcher: Searcher, text: str) -> str | None:
+        """Replace words the index has never seen with the closest word it has."""
+        reader = searcher.reader()
+        corrector = searcher.corrector("spell")
+        corrected = text
+        changed = False
+        for token in self._words(text):
+            word = token.text
+            if reader.doc_frequency("spell", word) > 0 or not word.isalpha():
+                continue
+            suggestions = corrector.suggest(word, limit=1, maxdist=2 if len(word) > 4 else 1)
+            if suggestions:
+                corrected = re.sub(rf"(?i)\b{re.escape(word)}\b", suggestions[0], corrected)
+                changed = True
+        return corrected if changed and corrected.lower() != text.lower() else None
+
+    def _with_suggestion(self, searcher: Searcher, result: SearchPage, suggestion: str):
+        if result.total == 0:
+            alternative = self._run(searcher, suggestion, result.journey, result.page,
+                                    result.page_size)
+            if alternative.total:
+                return SearchPage(result.query, result.journey, result.page, result.page_size,
+                                  alternative.total, alternative.hits, suggestion, True)
+        return SearchPage(result.query, result.journey, result.page, result.page_size,
+                          result.total, result.hits, suggestion, False)
+
+    def _cache_get(self, key: tuple) -> SearchPage | None:
+        with self._cache_lock:
+            value = self._cache.get(key)
+            if value is not None:
+                self._cache.move_to_end(key)
+            return value
+
+    def _cache_put(self, key: tuple, value: SearchPage) -> None:
+        with self._cache_lock:
+            self._cache[key] = value
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+
+    def stored_documents(self) -> tuple[tuple[str, int], list[dict[str, Any]]]:
+        """Every stored article record and the index version they come from."""
+        with self.pool.searcher() as (searcher, version):
+            return version, list(searcher.all_stored_fields())
+
+    def index_version(self) -> tuple[str, int]:
+        with self.pool.searcher() as (_, version):
+            return version
+
+    def health(self) -> dict[str, Any]:
+        try:
+            with self.pool.searcher() as (searcher, version):
+                return {"ok": True, "generation": version[0], "articles": searcher.doc_count()}
+        except IndexUnavailable as error:
+            return {"ok": False, "error": str(error)}

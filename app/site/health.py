@@ -1,0 +1,24 @@
+"""``/healthz``: is the index readable and the database reachable?"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from sqlalchemy import text
+
+from app import helpcenter
+from app.extensions import db
+
+health = Blueprint("health", __name__)
+
+
+@health.get("/healthz")
+def healthz():
+    index = helpcenter().search_service.health()
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = {"ok": True}
+    except Exception as error:  # any driver error means "not healthy", never a 500
+        db.session.rollback()
+        database = {"ok": False, "error": error.__class__.__name__}
+    ok = index["ok"] and database["ok"]
+    return jsonify({"ok": ok, "index": index, "database": database}), 200 if ok else 503

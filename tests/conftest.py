@@ -1,0 +1,129 @@
+"""Fixtures: a temporary content dir, index and database per test session.
+
+The database is PostgreSQL when one answers on 127.0.0.1:5432 (a fresh database is created
+and dropped), SQLite otherwise; set TEST_DATABASE_URL to choose one explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+
+from app import create_app
+from app.extensions import db
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO_CONTENT = PROJECT_ROOT / "content"
+SHARED = PROJECT_ROOT.parent / "shared"
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL",
+                                    "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _postgres_database() -> tuple[str, str] | None:
+    """Create a throw-away PostgreSQL database; None when no server answers."""
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    name = f"helpcenter_test_{secrets.token_hex(4)}"
+    try:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=2) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error:
+        return None
+    return name, POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _drop_postgres_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=2) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    explicit = os.environ.get("TEST_DATABASE_URL")
+    if explicit:
+        yield explicit
+        return
+    created = None if os.environ.get("KB_TEST_SQLITE") else _postgres_database()
+    if created is None:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    name, url = created
+    yield url
+    _drop_postgres_database(name)
+
+
+@pytest.fixture(scope="session")
+def content_dir(tmp_path_factory) -> Path:
+    """A private copy of the demo content, so tests may add or break files."""
+    target = tmp_path_factory.mktemp("content") / "content"
+    shutil.copytree(DEMO_CONTENT, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def app(content_dir, database_url, tmp_path_factory):
+    app = create_app({
+        "KB_CONTENT_DIR": str(content_dir),
+        "KB_INDEX_DIR": str(tmp_path_factory.mktemp("index")),
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "TESTING": True,
+    })
+    with app.app_context():
+        upgrade(directory=str(PROJECT_ROOT / "migrations"))
+        app.extensions["helpcenter"].rebuild_index()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture()
+def helpcenter(app):
+    return app.extensions["helpcenter"]
+
+
+BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"}
+
+
+def write_article(content_dir: Path, journey: str, slug: str, front_matter: str,
+                  body: str = "Some helpful text.\n") -> Path:
+    """Write ``content_dir/journey/slug.md`` with the given front matter lines."""
+    path = content_dir / journey / f"{slug}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\n{front_matter.strip()}\n---\n{body}", encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def make_content(tmp_path) -> Path:
+    """An empty content directory with two journeys, for loader and indexer tests."""
+    root = tmp_path / "content"
+    root.mkdir()
+    (root / "journeys.yml").write_text(
+        "- {slug: getting-started, title: Getting started, description: First steps, icon: 🚀}\n"
+        "- {slug: troubleshooting, title: Troubleshooting, description: Fix problems, icon: 🔧}\n",
+        encoding="utf-8",
+    )
+    (root / "_media").mkdir()
+    return root
