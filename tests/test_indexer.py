@@ -1,0 +1,116 @@
+"""Index builds: full rebuilds swap generations; updates touch only what changed."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from app.content import load_content
+from app.search import IndexStore, SearchService, indexer
+from tests.conftest import write_article
+
+
+@pytest.fixture()
+def small_site(make_content, tmp_path):
+    for slug, title in [("reset-password", "Reset your password"),
+                        ("cancel-order", "Cancel an order"),
+                        ("refund-times", "How long refunds take")]:
+        write_article(make_content, "getting-started", slug, f"title: {title}\nsummary: {title}.",
+                      body=f"{title}. Step one, step two.\n")
+    store = IndexStore(tmp_path / "index")
+    return make_content, store
+
+
+def slugs(service: SearchService, query: str) -> list[str]:
+    return [hit.slug for hit in service.search(query).hits]
+
+
+def test_rebuild_indexes_every_valid_article_and_skips_invalid(small_site, caplog):
+    content_dir, store = small_site
+    write_article(content_dir, "getting-started", "broken", "title: No summary")
+    report = indexer.rebuild(store, load_content(content_dir))
+    assert report.indexed == 3
+    assert report.rejected and report.rejected[0].endswith("broken.md")
+    assert "not indexed" in caplog.text and "broken.md" in caplog.text
+    assert slugs(SearchService(store), "refund") == ["refund-times"]
+
+
+def test_rebuild_swaps_in_a_new_generation_and_prunes_old_ones(small_site):
+    content_dir, store = small_site
+    first = indexer.rebuild(store, load_content(content_dir)).generation
+    second = indexer.rebuild(store, load_content(content_dir)).generation
+    third = indexer.rebuild(store, load_content(content_dir)).generation
+    assert store.current_generation() == third
+    assert store.path_of(second).exists()  # kept one round for readers opening it
+    assert not store.path_of(first).exists()
+
+
+def test_update_reindexes_only_changed_added_and_removed_files(small_site):
+    content_dir, store = small_site
+    indexer.rebuild(store, load_content(content_dir))
+    service = SearchService(store)
+    assert slugs(service, "password") == ["reset-password"]
+
+    write_article(content_dir, "getting-started", "reset-password",
+                  "title: Change your passphrase\nsummary: New words.", body="Passphrase help.\n")
+    write_article(content_dir, "getting-started", "gift-cards",
+                  "title: Gift cards\nsummary: Buy one.", body="Gift cards for friends.\n")
+    (content_dir / "getting-started" / "cancel-order.md").unlink()
+
+    report = indexer.update(store, load_content(content_dir))
+    assert (report.indexed, report.removed, report.unchanged) == (2, 1, 1)
+    assert slugs(service, "passphrase") == ["reset-password"]
+    assert slugs(service, "gift") == ["gift-cards"]
+    assert slugs(service, "cancel") == []
+
+    again = indexer.update(store, load_content(content_dir))
+    assert (again.indexed, again.removed, again.unchanged) == (0, 0, 3)
+
+
+def test_update_drops_an_article_that_became_invalid(small_site):
+    content_dir, store = small_site
+    indexer.rebuild(store, load_content(content_dir))
+    write_article(content_dir, "getting-started", "refund-times", "title: summary went missing")
+    report = indexer.update(store, load_content(content_dir))
+    assert report.removed == 1
+    assert slugs(SearchService(store), "refund") == []
+
+
+def test_missing_index_is_built_on_demand(small_site):
+    content_dir, store = small_site
+    report = indexer.ensure_index(store, lambda: load_content(content_dir))
+    assert report is not None and report.indexed == 3
+    assert indexer.ensure_index(store, lambda: load_content(content_dir)) is None
+
+
+def test_corrupt_index_is_rebuilt_not_a_crash(small_site):
+    content_dir, store = small_site
+    indexer.rebuild(store, load_content(content_dir))
+    live = store.path_of(store.current_generation())
+    for segment in live.iterdir():
+        if segment.name.startswith("_MAIN_") and segment.suffix == ".toc":
+            segment.write_bytes(b"garbage")
+    report = indexer.ensure_index(store, lambda: load_content(content_dir))
+    assert report is not None and report.full_rebuild
+    assert slugs(SearchService(store), "password") == ["reset-password"]
+
+
+def test_a_vanished_index_is_rebuilt_by_the_help_center(helpcenter):
+    shutil.rmtree(helpcenter.store.root)
+    results = helpcenter.search("refund")
+    assert results.total > 0
+
+
+def test_readers_see_commits_from_another_writer(small_site):
+    """A searcher opened before an update is replaced, not left stale."""
+    content_dir, store = small_site
+    indexer.rebuild(store, load_content(content_dir))
+    reader_process_view = SearchService(store, cache_size=16)
+    assert slugs(reader_process_view, "voucher") == []
+    write_article(content_dir, "getting-started", "vouchers",
+                  "title: Vouchers\nsummary: Redeem a voucher.", body="Voucher codes.\n")
+    indexer.update(store, load_content(content_dir))
+    assert slugs(reader_process_view, "voucher") == ["vouchers"]
+    indexer.rebuild(store, load_content(content_dir))
+    assert slugs(reader_process_view, "voucher") == ["vouchers"]
