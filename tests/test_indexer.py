@@ -114,3 +114,50 @@ def test_readers_see_commits_from_another_writer(small_site):
     assert slugs(reader_process_view, "voucher") == ["vouchers"]
     indexer.rebuild(store, load_content(content_dir))
     assert slugs(reader_process_view, "voucher") == ["vouchers"]
+
+
+def _search_loop(index_dir: str, seconds: float, results) -> None:
+    """A reader process, like a gunicorn worker: search continuously, count what happens."""
+    import time
+    from pathlib import Path
+
+    service = SearchService(IndexStore(Path(index_dir)), cache_size=0)
+    searches = errors = 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if service.search("password").total < 1:
+                errors += 1
+            searches += 1
+        except Exception:  # noqa: BLE001 - any failure is what this test counts
+            errors += 1
+    results.put((searches, errors))
+
+
+def test_workers_keep_searching_while_another_process_writes(small_site):
+    import multiprocessing
+
+    content_dir, store = small_site
+    indexer.rebuild(store, load_content(content_dir))
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    readers = [context.Process(target=_search_loop, args=(str(store.root), 6.0, results))
+               for _ in range(2)]
+    for reader in readers:
+        reader.start()
+    import time
+
+    deadline, commits = time.monotonic() + 7.0, 0
+    while time.monotonic() < deadline:  # keep writing for as long as the readers read
+        write_article(content_dir, "getting-started", f"extra-{commits % 5}",
+                      "title: Extra\nsummary: More.", body=f"Password tips {commits}.\n")
+        indexer.update(store, load_content(content_dir))
+        if commits % 4 == 3:
+            indexer.rebuild(store, load_content(content_dir))
+        commits += 1
+    outcomes = [results.get(timeout=60) for _ in readers]
+    for reader in readers:
+        reader.join(timeout=30)
+    assert commits > 10
+    assert all(searches > 10 for searches, _ in outcomes), outcomes
+    assert sum(errors for _, errors in outcomes) == 0, outcomes

@@ -65,7 +65,8 @@ class SearchPage:
 class _MarkFormatter(highlight.HtmlFormatter):
     """Escaped text with ``<mark>`` around each match and an ellipsis between fragments."""
 
-    between = " … "
+    def __init__(self) -> None:
+        super().__init__(tagname="mark", between=" … ")
 
     def format_token(self, text: str, token: Any, replace: bool = False) -> str:
         return f"<mark>{self._text(highlight.get_text(text, token, replace))}</mark>"

@@ -1,0 +1,108 @@
+"""Key journeys in a real headless Chromium against the app served over real HTTP.
+
+Needs Debian's Chromium (``make test`` installs it where it can) and the ``playwright``
+package; skipped with the reason when either is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("KB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = os.environ.get("KB_SCREENSHOT_DIR")
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package "
+                "(make test does this when run as root)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def live_url(app) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    yield page
+    context.close()
+    assert errors == [], f"browser console errors: {errors}"
+
+
+def shot(page, name: str) -> None:
+    if SCREENSHOTS:
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+
+
+def test_question_to_answer_from_the_home_page(page, live_url):
+    page.goto(live_url + "/")
+    shot(page, "home")
+    page.get_by_label("What do you need help with?").fill("I was charged twice")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=*")
+    shot(page, "search")
+    first = page.locator("ol.results li.result h2 a").first
+    title = first.inner_text()
+    assert "charged twice" in title.lower()
+    first.click()
+    page.wait_for_url("**/articles/charged-twice")
+    shot(page, "article-urgent")
+    assert page.locator("h1").inner_text() == title
+    assert page.get_by_role("link", name="Contact support now").is_visible()
+
+
+def test_no_results_leads_to_a_human(page, live_url):
+    page.goto(live_url + "/search?q=xylophone+zeppelin")
+    shot(page, "no-results")
+    page.locator(".contact-box").get_by_role("link", name="Contact support").click()
+    page.wait_for_url("**/contact?q=*")
+    assert page.locator("h1").inner_text() == "Contact support"
+
+
+def test_browse_a_journey_by_keyboard(page, live_url):
+    page.goto(live_url + "/articles/refund-timelines")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.goto(live_url + "/")
+    assert page.evaluate("document.activeElement.name") == "q"  # the search box has focus
+    page.get_by_role("link", name="Refunds and after-sales").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/journeys/refunds-and-after-sales")
+    shot(page, "journey")
+    assert page.locator(".article-list li").count() >= 3
+
+
+def test_pages_fit_a_phone_screen(browser, live_url):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    for path in ["/", "/search?q=refund", "/articles/refund-timelines"]:
+        page.goto(live_url + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+    shot(page, "phone-article")
+    context.close()
