@@ -28,7 +28,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     from app.events import models as _models  # noqa: F401  (register tables with SQLAlchemy)
 
-    app.extensions["helpcenter"] = HelpCenter.from_config(app.config)
+    center = HelpCenter.from_config(app.config)
+    app.extensions["helpcenter"] = center
+    # A missing, damaged or outdated index is rebuilt before the first request is served.
+    app.before_request(center.ensure_ready)
 
     from app import cli, errors, security
     from app.api.views import api

@@ -8,6 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
+from app.search import IndexUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,13 @@ def init_app(app: Flask) -> None:
         }
         message = messages.get(error.code or 500, error.description or error.name)
         return error_response(error.code or 500, message, error.name)
+
+    @app.errorhandler(IndexUnavailable)
+    def handle_index_unavailable(error: IndexUnavailable):
+        log.error("search index unavailable: %s", error)
+        app.extensions["helpcenter"].index_failed()
+        return error_response(503, "Search is being rebuilt. Please try again in a few seconds.",
+                              "Temporarily unavailable")
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

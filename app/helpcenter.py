@@ -29,6 +29,7 @@ class HelpCenter:
         self.catalog = Catalog(self.search_service)
         self._journeys: tuple[float, list[Journey]] | None = None
         self._journeys_lock = threading.Lock()
+        self._index_verified = False
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> HelpCenter:
@@ -49,6 +50,19 @@ class HelpCenter:
             log.warning(report.summary())
         return report
 
+    def ensure_ready(self) -> None:
+        """Cheap per-request check; the full readability check runs once per process."""
+        if self._index_verified and self.store.current_generation() is not None:
+            return
+        self.search_service.pool.close()
+        self.ensure_index()
+        self._index_verified = True
+
+    def index_failed(self) -> None:
+        """Called when the index could not be read: verify (and rebuild) on the next request."""
+        self._index_verified = False
+        self.search_service.pool.close()
+
     def rebuild_index(self) -> indexer.IndexReport:
         return indexer.rebuild(self.store, self.load_content())
 
@@ -61,8 +75,8 @@ class HelpCenter:
         try:
             return self.search_service.search(text, journey, page, page_size)
         except IndexUnavailable:
-            self.search_service.pool.close()
-            self.ensure_index()
+            self.index_failed()
+            self.ensure_ready()
             return self.search_service.search(text, journey, page, page_size)
 
     def journeys(self) -> list[Journey]:

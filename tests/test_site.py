@@ -174,3 +174,32 @@ def test_pages_need_no_external_resources(client):
 def test_contact_page_is_prefilled_with_what_the_user_read(client):
     html = page(client, "/contact?article=charged-twice")
     assert "I was charged twice" in html or "charged-twice" in html
+
+
+def test_site_rebuilds_a_deleted_index_before_serving(client, helpcenter):
+    import shutil
+
+    shutil.rmtree(helpcenter.store.root)
+    html = page(client, "/")
+    assert "Browse by topic" in html
+    assert f"{helpcenter.catalog.counts()['troubleshooting']} articles" in html
+
+
+def test_site_rebuilds_a_corrupt_index_on_start(app, tmp_path, content_dir, database_url):
+    from app import create_app
+
+    index_dir = tmp_path / "index"
+    first = create_app({"KB_CONTENT_DIR": str(content_dir), "KB_INDEX_DIR": str(index_dir),
+                        "DATABASE_URL": database_url, "SECRET_KEY": "x"})
+    first.extensions["helpcenter"].rebuild_index()
+    store = first.extensions["helpcenter"].store
+    for path in store.path_of(store.current_generation()).glob("*.toc"):
+        path.write_bytes(b"\x00garbage")
+    second = create_app({"KB_CONTENT_DIR": str(content_dir), "KB_INDEX_DIR": str(index_dir),
+                         "DATABASE_URL": database_url, "SECRET_KEY": "x"})
+    response = second.test_client().get("/search?q=refund", headers=BROWSER)
+    assert response.status_code == 200
+    assert "refund" in response.get_data(as_text=True).lower()
+    for each in (first, second):
+        with each.app_context():
+            db.engine.dispose()
