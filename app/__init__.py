@@ -26,7 +26,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
-    from app.events import models as _models  # noqa: F401  (register tables with SQLAlchemy)
+    from app.events import models as _events  # noqa: F401  (register tables with SQLAlchemy)
+    from app.tickets import models as _tickets  # noqa: F401
 
     center = HelpCenter.from_config(app.config)
     app.extensions["helpcenter"] = center
@@ -35,12 +36,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from app import cli, errors, security
     from app.api.views import api
+    from app.sessions import web as session_web
+    from app.site import site
     from app.site.health import health
-    from app.site.views import site
+    from app.tickets.desk import TicketDesk
 
     app.register_blueprint(site)
     app.register_blueprint(health)
     app.register_blueprint(api)
+    csrf.exempt(api)  # JSON-only endpoints: see app/api/views.py for why that is safe
+    app.extensions["tickets"] = TicketDesk(app)
+    session_web.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)

@@ -21,15 +21,32 @@ DEFAULTS: dict[str, Any] = {
     "KB_SEARCH_PAGE_SIZE": 10,
     "KB_MAX_QUERY_LENGTH": 300,
     "KB_AUTO_BUILD_INDEX": True,
+    "KB_SMTP_URL": None,
+    "KB_MAIL_FROM": "helpcenter@localhost",
+    "KB_TICKET_WEBHOOK_URL": None,
+    "KB_TICKET_WEBHOOK_SECRET": None,
+    "KB_TICKET_DELIVERY": "background",
+    "KB_TICKET_RATE_LIMIT": 5,
+    "KB_TICKET_RATE_WINDOW_MINUTES": 60,
+    "KB_RESPONSE_MINUTES": "10,60,240",
+    "KB_TICKET_WINDOW_HOURS": 24,
+    "KB_FLAG_THRESHOLD": 0.6,
 }
 
-_INT_KEYS = {"KB_SEARCH_PAGE_SIZE", "KB_MAX_QUERY_LENGTH"}
+_INT_KEYS = {"KB_SEARCH_PAGE_SIZE", "KB_MAX_QUERY_LENGTH", "KB_TICKET_RATE_LIMIT",
+             "KB_TICKET_RATE_WINDOW_MINUTES", "KB_TICKET_WINDOW_HOURS"}
+_FLOAT_KEYS = {"KB_FLAG_THRESHOLD"}
+_LIST_KEYS = {"KB_RESPONSE_MINUTES"}
 _BOOL_KEYS = {"KB_AUTO_BUILD_INDEX"}
 
 
 def _coerce(key: str, value: Any) -> Any:
     if key in _INT_KEYS:
         return int(value)
+    if key in _FLOAT_KEYS:
+        return float(value)
+    if key in _LIST_KEYS and isinstance(value, str):
+        return [int(part) for part in value.split(",")]
     if key in _BOOL_KEYS and isinstance(value, str):
         return value.strip().lower() in {"1", "true", "yes", "on"}
     return value
@@ -59,12 +76,17 @@ def load_config(overrides: dict[str, Any] | None, instance_path: Path) -> dict[s
             raise RuntimeError("SECRET_KEY must be set in the environment when KB_ENV=production")
         config["SECRET_KEY"] = _instance_secret(instance_path)
 
+    if config["KB_TICKET_DELIVERY"] not in {"background", "inline", "off"}:
+        raise RuntimeError("KB_TICKET_DELIVERY must be background, inline or off")
     config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(config["DATABASE_URL"])
     config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
     config["SESSION_COOKIE_HTTPONLY"] = True
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
     config["SESSION_COOKIE_SECURE"] = config["KB_ENV"] == "production"
     config["JSON_SORT_KEYS"] = False
+    # Large enough that an over-long ticket gets a 400 naming the field, small enough to refuse
+    # a flood of bytes.
+    config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
     return config
 
 

@@ -30,7 +30,7 @@ def test_search_page_lists_highlighted_results(client):
     html = page(client, "/search?q=charged+twice")
     assert "I was charged twice" in html or "charged twice" in html.lower()
     assert "<mark>" in html
-    assert 'href="/articles/charged-twice"' in html
+    assert 'href="/articles/charged-twice?s=' in html
 
 
 def test_search_with_no_results_offers_the_contact_route(client):

@@ -1,16 +1,47 @@
-"""JSON API, version 1."""
+"""JSON API, version 1.
+
+Writes (votes, tickets) accept only ``application/json`` bodies. Browsers cannot send that
+content type across sites without a CORS preflight, which this API never grants, so these
+endpoints are exempt from the form CSRF token and remain safe from cross-site forgery.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request, url_for
 
 from app import helpcenter
 from app.content.render import render_cached
 from app.errors import error_response
+from app.events import recorder
+from app.events.votes import VoteError, cast_vote
 from app.search import QueryError
 from app.search.searcher import MAX_PAGE_SIZE
+from app.sessions.web import COOKIE_NAME, current_session_id
+from app.tickets.service import RateLimited, TicketValidationError, validate_ticket
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+class BadBody(ValueError):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def json_object() -> dict[str, Any]:
+    if not request.is_json:
+        raise BadBody(415, "Send a JSON body with Content-Type: application/json.")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadBody(400, "The body must be a JSON object.")
+    return body
+
+
+@api.errorhandler(BadBody)
+def handle_bad_body(error: BadBody):
+    return error_response(error.status, error.message)
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
@@ -41,6 +72,12 @@ def search():
         results = center.search(text, journey, page, limit)
     except QueryError as error:
         return error_response(400, str(error))
+    # Searches from our own pages (which carry the session cookie) are counted; the contact
+    # form's live suggestions are not, they would count every half-typed word.
+    if request.cookies.get(COOKIE_NAME) and request.args.get("source") != "contact" and page == 1:
+        session_id = current_session_id()
+        if session_id:
+            recorder.record_search(session_id, results.query, journey, results.total, "api")
     return jsonify({
         "query": results.query,
         "journey": results.journey,
@@ -83,3 +120,46 @@ def article(slug: str):
         "html": render_cached(found.content_hash, found.body),
         "url": url_for("site.article", slug=found.slug),
     })
+
+
+@api.post("/articles/<slug>/votes")
+def vote(slug: str):
+    article = helpcenter().catalog.get(slug)
+    if article is None:
+        return error_response(404, f"No article with slug {slug!r}.")
+    body = json_object()
+    session_id = current_session_id()
+    if session_id is None:
+        return error_response(403, "Automated clients cannot vote.")
+    try:
+        stored = cast_vote(session_id, article.slug, article.journey, body.get("helpful"),
+                           body.get("reason"), body.get("comment"))
+    except VoteError as error:
+        return jsonify({"error": {"status": 400, "message": error.message,
+                                  "fields": {error.field: error.message}}}), 400
+    return jsonify({"slug": article.slug, "helpful": stored.helpful, "reason": stored.reason,
+                    "comment": stored.comment}), 200
+
+
+@api.post("/tickets")
+def create_ticket():
+    center = helpcenter()
+    body = json_object()
+    try:
+        ticket_request = validate_ticket(body)
+        ticket, token = current_app.extensions["tickets"].submit(
+            ticket_request, session_id=current_session_id(), remote_address=request.remote_addr,
+            article=center.catalog.get(ticket_request.article_slug or ""),
+            titles={a.slug: a.title for a in center.catalog.all()},
+        )
+    except TicketValidationError as error:
+        return jsonify({"error": {"status": 400, "message": "Some fields need attention.",
+                                  "fields": error.errors}}), 400
+    except RateLimited as error:
+        return error_response(429, str(error))
+    return jsonify({
+        "reference": ticket.reference,
+        "priority": ticket.priority,
+        "status_url": url_for("site.ticket_status", reference=ticket.reference, token=token,
+                              _external=True),
+    }), 201

@@ -4,24 +4,66 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+
+BigId = BigInteger().with_variant(Integer, "sqlite")
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class HelpSession(db.Model):
+    """An anonymous end user's session. The id is a hash of the cookie value, never the value."""
+
+    __tablename__ = "help_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    visits: Mapped[int] = mapped_column(Integer, default=1)
+
+
 class Event(db.Model):
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_name_occurred_at", "name", "occurred_at"),)
-
-    id: Mapped[int] = mapped_column(
-        BigInteger().with_variant(Integer, "sqlite"), primary_key=True
+    __table_args__ = (
+        Index("ix_events_name_occurred_at", "name", "occurred_at"),
+        Index("ix_events_session_occurred_at", "session_id", "occurred_at"),
     )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(40))
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     article_slug: Mapped[str | None] = mapped_column(String(200), index=True)
     journey: Mapped[str | None] = mapped_column(String(100))
+    session_id: Mapped[str | None] = mapped_column(String(64))
+    visit: Mapped[int | None] = mapped_column(Integer)
+    # Searches: the text, how many results; clicks: which search, at which position.
+    query: Mapped[str | None] = mapped_column(String(300))
+    normalized_query: Mapped[str | None] = mapped_column(String(300), index=True)
+    result_count: Mapped[int | None] = mapped_column(Integer)
+    position: Mapped[int | None] = mapped_column(Integer)
+    search_event_id: Mapped[int | None] = mapped_column(BigId)
+    source: Mapped[str | None] = mapped_column(String(20))
+
+
+class Vote(db.Model):
+    """"Did this solve your problem?": one per help session and article; voting again updates it."""
+
+    __tablename__ = "votes"
+    __table_args__ = (
+        UniqueConstraint("session_id", "article_slug", name="uq_votes_session_article"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(64))
+    article_slug: Mapped[str] = mapped_column(String(200), index=True)
+    journey: Mapped[str | None] = mapped_column(String(100))
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(String(40))
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

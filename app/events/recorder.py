@@ -1,29 +1,87 @@
-"""Write and read events; views call these, never the models directly."""
+"""Record what end users do (views, searches, clicks) and read the simple aggregates pages need.
+
+Views call these functions; nothing here knows about requests. Each write is one short
+transaction: the session row is touched and the event inserted together.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
 from app.events.models import Event, utcnow
 from app.extensions import db
+from app.sessions.service import touch
 
 ARTICLE_VIEWED = "article.viewed"
+SEARCH_PERFORMED = "search.performed"
+SEARCH_CLICKED = "search.clicked"
+TICKET_CREATED = "ticket.created"
+
+SOURCES = {"search", "browse", "contact", "related", "api"}
+_PUNCTUATION = re.compile(r"[^\w\s]+")
 
 
-def record_article_view(slug: str, journey: str, at: datetime | None = None) -> None:
-    db.session.add(Event(name=ARTICLE_VIEWED, article_slug=slug, journey=journey,
-                         occurred_at=at or utcnow()))
+def normalize_query(text: str) -> str:
+    """Lower case, no punctuation, single spaces: "Can't log in!" and "cant log in" group."""
+    return " ".join(_PUNCTUATION.sub("", text.lower()).split())[:300]
+
+
+def record(name: str, session_id: str | None, at: datetime | None = None, **fields) -> Event:
+    """Insert one event; with a session, mark the session active too. Commits."""
+    at = at or utcnow()
+    event = Event(name=name, session_id=session_id, occurred_at=at, **fields)
+    if session_id:
+        event.visit = touch(session_id, at).visits
+    db.session.add(event)
     db.session.commit()
+    return event
+
+
+def record_article_view(
+    session_id: str | None,
+    slug: str,
+    journey: str,
+    source: str = "browse",
+    at: datetime | None = None,
+) -> Event:
+    return record(ARTICLE_VIEWED, session_id, at, article_slug=slug, journey=journey,
+                  source=source if source in SOURCES else "browse")
+
+
+def record_search(
+    session_id: str | None,
+    query: str,
+    journey: str | None,
+    result_count: int,
+    source: str = "search",
+    at: datetime | None = None,
+) -> Event:
+    return record(SEARCH_PERFORMED, session_id, at, query=query[:300],
+                  normalized_query=normalize_query(query), journey=journey,
+                  result_count=result_count, source=source)
+
+
+def record_click(
+    session_id: str, search_event_id: int, slug: str, position: int, at: datetime | None = None
+) -> Event | None:
+    """A result clicked on a search page: only for a search this session made."""
+    search = db.session.get(Event, search_event_id)
+    if search is None or search.session_id != session_id or search.name != SEARCH_PERFORMED:
+        return None
+    return record(SEARCH_CLICKED, session_id, at, search_event_id=search_event_id,
+                  article_slug=slug, position=position, query=search.query,
+                  normalized_query=search.normalized_query)
 
 
 def most_viewed(limit: int = 5, days: int = 30) -> list[tuple[str, int]]:
-    """(slug, views) for the articles viewed most in the last ``days`` days."""
+    """(slug, sessions that viewed it) for the most viewed articles of the last ``days`` days."""
     since = utcnow() - timedelta(days=days)
-    views = func.count(Event.id).label("views")
+    views = func.count(func.distinct(Event.session_id))
     rows = db.session.execute(
-        select(Event.article_slug, views)
+        select(Event.article_slug, views.label("views"))
         .where(Event.name == ARTICLE_VIEWED, Event.occurred_at >= since)
         .group_by(Event.article_slug)
         .order_by(views.desc(), Event.article_slug)

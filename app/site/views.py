@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+from flask import abort, current_app, render_template, request, send_from_directory
 
 from app import helpcenter
 from app.content.loader import MEDIA_DIR
 from app.content.render import render_cached
 from app.events import recorder
-from app.events.bots import is_bot
+from app.events.votes import NO_REASONS, session_votes
 from app.search import QueryError
-
-site = Blueprint("site", __name__)
+from app.sessions.web import current_session_id
+from app.site import site
 
 FEW_RESULTS = 3  # below this many results the contact route is shown prominently
 
@@ -48,11 +48,17 @@ def search():
     if not text.strip():
         return render_template("site/search.html", **context)
     try:
-        context["results"] = center.search(text, journey.slug if journey else None,
-                                           max(page_number, 1))
+        results = center.search(text, journey.slug if journey else None, max(page_number, 1))
     except QueryError as error:
         context["error"] = str(error)
         return render_template("site/search.html", **context), 400
+    context["results"] = results
+    session_id = current_session_id()
+    if session_id and results.page == 1:
+        context["search_event_id"] = recorder.record_search(
+            session_id, results.query, results.journey, results.total).id
+    else:
+        context["search_event_id"] = request.args.get("s", type=int)
     return render_template("site/search.html", **context)
 
 
@@ -72,8 +78,16 @@ def article(slug: str):
     found = center.catalog.get(slug)
     if found is None:
         abort(404)
-    if not is_bot(request.headers.get("User-Agent")):
-        recorder.record_article_view(found.slug, found.journey)
+    session_id = current_session_id()
+    vote = None
+    if session_id:
+        search_event_id = request.args.get("s", type=int)
+        source = request.args.get("from", "search" if search_event_id else "browse")
+        recorder.record_article_view(session_id, found.slug, found.journey, source)
+        if search_event_id:
+            recorder.record_click(session_id, search_event_id, found.slug,
+                                  request.args.get("pos", 0, type=int))
+        vote = session_votes(session_id).get(found.slug)
     related = [a for a in (center.catalog.get(s) for s in found.related) if a]
     return render_template(
         "site/article.html",
@@ -82,15 +96,10 @@ def article(slug: str):
         journey=center.journey(found.journey),
         related=related,
         stale=found.is_stale(date.today()),
+        vote=vote,
+        feedback=request.args.get("feedback"),
+        reasons=NO_REASONS,
     )
-
-
-@site.get("/contact")
-def contact():
-    center = helpcenter()
-    about = center.catalog.get(request.args.get("article", ""))
-    return render_template("site/contact.html", about=about, query=request.args.get("q", ""),
-                           support_email=current_app.config["KB_SUPPORT_EMAIL"])
 
 
 @site.get("/media/<path:name>")

@@ -1,0 +1,94 @@
+"""'Did this solve your problem?' votes: validation and one-vote-per-session storage."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.events.models import Vote, utcnow
+from app.extensions import db
+from app.sessions.service import touch
+
+# Reason codes stored in the database -> what the user reads.
+NO_REASONS = {
+    "didnt-answer": "It didn't answer my question",
+    "steps-didnt-work": "The steps didn't work",
+    "hard-to-understand": "It was hard to understand",
+    "out-of-date": "It's out of date",
+    "other": "Something else",
+}
+MAX_COMMENT_LENGTH = 500
+
+
+class VoteError(ValueError):
+    """A vote that cannot be stored; ``field`` names what was wrong."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def validate_vote(helpful: object, reason: object = None, comment: object = None
+                  ) -> tuple[bool, str | None, str | None]:
+    """Check a vote as submitted; after "Yes" nothing else is kept."""
+    if not isinstance(helpful, bool):
+        raise VoteError("helpful", "'helpful' must be true or false.")
+    if helpful:
+        return True, None, None
+    if reason in (None, ""):
+        reason = None
+    elif reason not in NO_REASONS:
+        raise VoteError("reason", f"'reason' must be one of: {', '.join(NO_REASONS)}.")
+    if comment in (None, ""):
+        comment = None
+    elif not isinstance(comment, str):
+        raise VoteError("comment", "'comment' must be text.")
+    else:
+        comment = comment.strip()
+        if len(comment) > MAX_COMMENT_LENGTH:
+            raise VoteError("comment", f"'comment' is {len(comment)} characters long; the "
+                                       f"limit is {MAX_COMMENT_LENGTH}.")
+        comment = comment or None
+    return False, reason, comment
+
+
+def cast_vote(
+    session_id: str,
+    slug: str,
+    journey: str | None,
+    helpful: object,
+    reason: object = None,
+    comment: object = None,
+    at: datetime | None = None,
+) -> Vote:
+    """Store the session's vote on an article, replacing its earlier vote. Commits."""
+    helpful, reason, comment = validate_vote(helpful, reason, comment)
+    at = at or utcnow()
+    for _ in range(2):  # a concurrent first vote from the same session: retry as an update
+        vote = db.session.scalar(
+            select(Vote).where(Vote.session_id == session_id, Vote.article_slug == slug)
+        )
+        if vote is None:
+            vote = Vote(session_id=session_id, article_slug=slug, created_at=at)
+            db.session.add(vote)
+        vote.journey = journey
+        vote.helpful, vote.reason, vote.comment = helpful, reason, comment
+        vote.updated_at = at
+        touch(session_id, at)
+        try:
+            db.session.commit()
+            return vote
+        except IntegrityError:
+            db.session.rollback()
+    raise VoteError("helpful", "Your vote could not be saved; please try again.")
+
+
+def session_votes(session_id: str) -> dict[str, bool]:
+    """slug -> helpful for every article this session voted on."""
+    rows = db.session.execute(
+        select(Vote.article_slug, Vote.helpful).where(Vote.session_id == session_id)
+    )
+    return {slug: helpful for slug, helpful in rows}

@@ -1,0 +1,59 @@
+"""Handoff to a human: the contact form, the confirmation and the private status page."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from app import helpcenter
+from app.extensions import db
+from app.sessions.web import current_session_id
+from app.site import site
+from app.tickets.models import Ticket
+from app.tickets.service import RateLimited, TicketValidationError, token_matches, validate_ticket
+
+
+def ticket_desk():
+    return current_app.extensions["tickets"]
+
+
+@site.get("/contact")
+def contact():
+    center = helpcenter()
+    about = center.catalog.get(request.args.get("article", ""))
+    query = request.args.get("q", "")[: current_app.config["KB_MAX_QUERY_LENGTH"]]
+    subject = about.title if about else query
+    return render_template("site/contact.html", about=about, errors={},
+                           form={"subject": subject, "article": about.slug if about else ""})
+
+
+@site.post("/contact")
+def submit_contact():
+    center = helpcenter()
+    form = request.form.to_dict()
+    about = center.catalog.get(form.get("article", ""))
+    try:
+        ticket_request = validate_ticket(form)
+        ticket, token = ticket_desk().submit(
+            ticket_request, session_id=current_session_id(), remote_address=request.remote_addr,
+            article=about, titles={a.slug: a.title for a in center.catalog.all()},
+        )
+    except TicketValidationError as error:
+        return render_template("site/contact.html", about=about, errors=error.errors,
+                               form=form), 400
+    except RateLimited as error:
+        return render_template("site/contact.html", about=about, errors={"form": str(error)},
+                               form=form), 429
+    return redirect(url_for("site.ticket_status", reference=ticket.reference, token=token,
+                            new=1))
+
+
+@site.get("/tickets/<reference>")
+def ticket_status(reference: str):
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+    if ticket is None or not token_matches(ticket, request.args.get("token")):
+        abort(404)  # the same answer for a wrong token as for no ticket: nothing to guess
+    response_target = ticket_desk().response_target(ticket.priority)
+    return render_template("site/ticket.html", ticket=ticket, response_target=response_target,
+                           new=request.args.get("new") == "1",
+                           status_url=request.url.replace("&new=1", ""))

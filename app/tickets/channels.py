@@ -1,0 +1,142 @@
+"""Where tickets go: SMTP mail, a signed JSON webhook, or the log. One small interface each."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import smtplib
+import ssl
+import urllib.request
+from email.message import EmailMessage
+from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
+
+log = logging.getLogger(__name__)
+SIGNATURE_HEADER = "X-Helpcenter-Signature"
+TIMEOUT_SECONDS = 10
+
+
+class DeliveryError(RuntimeError):
+    """The channel could not take the ticket now; it will be retried."""
+
+
+class Channel(Protocol):
+    name: str
+
+    def send(self, payload: dict[str, Any]) -> None: ...
+
+
+def ticket_text(payload: dict[str, Any]) -> str:
+    """Plain-text body: the user's words first, then what they already tried."""
+    lines = [
+        f"Reference: {payload['reference']}   Priority: {payload['priority']} "
+        f"({payload['priority_reason']})",
+        f"From: {payload['email']}",
+    ]
+    if payload.get("order_reference"):
+        lines.append(f"Order/account reference: {payload['order_reference']}")
+    if payload.get("journey"):
+        lines.append(f"Journey: {payload['journey']}")
+    lines += ["", payload["description"], "", "What the user already tried:"]
+    context = payload.get("context") or {}
+    for article in context.get("articles", []):
+        vote = {"yes": "voted: solved it", "no": "voted: did NOT solve it"}.get(
+            article.get("vote"), "no vote")
+        reason = f" — {article['reason']}" if article.get("reason") else ""
+        comment = f' — "{article["comment"]}"' if article.get("comment") else ""
+        lines.append(f"  read: {article['title']} ({vote}{reason}{comment})")
+    for search in context.get("searches", []):
+        clicked = ", ".join(f"{c['slug']} (#{c['position']})" for c in search.get("clicked", []))
+        lines.append(f"  searched: \"{search['query']}\" — {search['results']} results"
+                     + (f"; opened {clicked}" if clicked else ""))
+    if not context.get("articles") and not context.get("searches"):
+        lines.append("  nothing recorded in this help session")
+    return "\n".join(lines)
+
+
+class SmtpChannel:
+    name = "smtp"
+
+    def __init__(self, url: str, to_address: str, from_address: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in {"smtp", "smtps", "smtp+starttls"}:
+            raise ValueError(f"KB_SMTP_URL must start with smtp://, smtps:// or "
+                             f"smtp+starttls://, not {parts.scheme}://")
+        self.scheme, self.host = parts.scheme, parts.hostname or "localhost"
+        self.port = parts.port or (465 if parts.scheme == "smtps" else 25)
+        self.username = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        self.to_address, self.from_address = to_address, from_address
+
+    def send(self, payload: dict[str, Any]) -> None:
+        message = EmailMessage()
+        message["Subject"] = f"[{payload['reference']}][{payload['priority']}] {payload['subject']}"
+        message["From"] = self.from_address
+        message["To"] = self.to_address
+        message["Reply-To"] = payload["email"]
+        message.set_content(ticket_text(payload))
+        try:
+            if self.scheme == "smtps":
+                client = smtplib.SMTP_SSL(self.host, self.port, timeout=TIMEOUT_SECONDS,
+                                          context=ssl.create_default_context())
+            else:
+                client = smtplib.SMTP(self.host, self.port, timeout=TIMEOUT_SECONDS)
+            with client:
+                if self.scheme == "smtp+starttls":
+                    client.starttls(context=ssl.create_default_context())
+                if self.username:
+                    client.login(self.username, self.password or "")
+                client.send_message(message)
+        except (OSError, smtplib.SMTPException) as error:
+            raise DeliveryError(f"SMTP {self.host}:{self.port}: {error}") from error
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+class WebhookChannel:
+    name = "webhook"
+
+    def __init__(self, url: str, secret: str) -> None:
+        if urlsplit(url).scheme not in {"http", "https"}:
+            raise ValueError("KB_TICKET_WEBHOOK_URL must be an http(s) URL")
+        self.url, self.secret = url, secret
+
+    def send(self, payload: dict[str, Any]) -> None:
+        body = json.dumps(payload, sort_keys=True).encode()
+        request = urllib.request.Request(self.url, data=body, method="POST", headers={
+            "Content-Type": "application/json",
+            SIGNATURE_HEADER: sign(self.secret, body),
+            "User-Agent": "helpcenter-webhook/1",
+        })
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+                status = response.status
+        except OSError as error:  # URLError and HTTPError are OSErrors
+            raise DeliveryError(f"webhook {self.url}: {error}") from error
+        if not 200 <= status < 300:
+            raise DeliveryError(f"webhook {self.url}: HTTP {status}")
+
+
+class LogChannel:
+    """Used when neither SMTP nor a webhook is configured: the ticket is written to the log."""
+
+    name = "log"
+
+    def send(self, payload: dict[str, Any]) -> None:
+        log.warning("ticket %s (%s) has no delivery channel configured:\n%s",
+                    payload["reference"], payload["priority"], ticket_text(payload))
+
+
+def configured_channels(config: dict[str, Any]) -> dict[str, Channel]:
+    channels: dict[str, Channel] = {}
+    if config.get("KB_SMTP_URL"):
+        channels["smtp"] = SmtpChannel(config["KB_SMTP_URL"], config["KB_SUPPORT_EMAIL"],
+                                       config["KB_MAIL_FROM"])
+    if config.get("KB_TICKET_WEBHOOK_URL"):
+        secret = config.get("KB_TICKET_WEBHOOK_SECRET") or config["SECRET_KEY"]
+        channels["webhook"] = WebhookChannel(config["KB_TICKET_WEBHOOK_URL"], secret)
+    return channels or {"log": LogChannel()}

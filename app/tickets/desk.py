@@ -1,0 +1,76 @@
+"""The ticket desk: creation plus delivery, configured once per app."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import threading
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+
+from app.content import Article
+from app.tickets import outbox
+from app.tickets.channels import configured_channels
+from app.tickets.models import Ticket
+from app.tickets.service import TicketRequest, create_ticket
+
+log = logging.getLogger(__name__)
+
+
+class TicketDesk:
+    def __init__(self, app: Flask) -> None:
+        config = app.config
+        self.app = app
+        self.channels = configured_channels(config)
+        self.delivery_mode = config["KB_TICKET_DELIVERY"]
+        self.rate_limit = config["KB_TICKET_RATE_LIMIT"]
+        self.rate_window = timedelta(minutes=config["KB_TICKET_RATE_WINDOW_MINUTES"])
+        self.response_targets = dict(zip(("P1", "P2", "P3"), config["KB_RESPONSE_MINUTES"],
+                                         strict=True))
+        self._secret = config["SECRET_KEY"].encode()
+
+    def client_hash(self, remote_address: str | None) -> str | None:
+        """A keyed hash of the client address for rate limiting; the address is not stored."""
+        if not remote_address:
+            return None
+        return hmac.new(self._secret, remote_address.encode(), hashlib.sha256).hexdigest()
+
+    def submit(self, request: TicketRequest, *, session_id: str | None,
+               remote_address: str | None, article: Article | None,
+               titles: dict[str, str]) -> tuple[Ticket, str]:
+        """Store the ticket (and what it owes each channel), then start delivery."""
+        ticket, token = create_ticket(
+            request, session_id=session_id, client_hash=self.client_hash(remote_address),
+            article=article, titles=titles, channels=list(self.channels),
+            rate_limit=self.rate_limit, rate_window=self.rate_window,
+        )
+        if self.delivery_mode == "inline":
+            self.deliver(ticket_id=ticket.id)
+        elif self.delivery_mode == "background":
+            threading.Thread(target=self._deliver_in_background, args=(ticket.id,),
+                             daemon=True).start()
+        return ticket, token
+
+    def deliver(self, *, ticket_id: int | None = None, force: bool = False
+                ) -> outbox.DeliveryReport:
+        return outbox.deliver_pending(self.channels, ticket_id=ticket_id, force=force)
+
+    def _deliver_in_background(self, ticket_id: int) -> None:
+        with self.app.app_context():
+            try:
+                self.deliver(ticket_id=ticket_id)
+            except Exception:  # the outbox keeps it; `tickets deliver` or the next run retries
+                log.exception("background delivery of ticket %s failed", ticket_id)
+
+    def response_target(self, priority: str) -> str:
+        minutes = self.response_targets.get(priority, 240)
+        if minutes < 60:
+            return f"within {minutes} minutes"
+        hours = minutes / 60
+        return f"within {hours:g} hour{'s' if hours != 1 else ''}"
+
+    def describe(self) -> dict[str, Any]:
+        return {"channels": sorted(self.channels), "delivery": self.delivery_mode}

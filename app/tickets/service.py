@@ -1,0 +1,153 @@
+"""Create tickets: validate, prioritise, attach the session's context, store, queue delivery.
+
+The ticket and its outbox rows are written in one transaction *before* any delivery is tried,
+so a ticket is never lost to a mail server or webhook that is down.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.content import Article
+from app.events.models import utcnow
+from app.events.recorder import TICKET_CREATED, record
+from app.extensions import db
+from app.sessions.service import touch
+from app.tickets.context import session_context
+from app.tickets.models import OutboxMessage, Ticket, TicketUpdate
+from app.tickets.priority import classify
+
+# No 0/O, 1/I/L or U: a reference read out on the phone is not misheard.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+EMAIL_PATTERN = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>]+\.[^@\s<>]{2,}$")
+LIMITS = {"email": 254, "subject": 200, "description": 5000, "order_reference": 100}
+
+
+class TicketValidationError(ValueError):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        self.errors = errors
+
+
+class RateLimited(RuntimeError):
+    """Too many tickets from one client; the message says when to try again."""
+
+
+@dataclass(frozen=True)
+class TicketRequest:
+    email: str
+    subject: str
+    description: str
+    order_reference: str | None = None
+    article_slug: str | None = None
+
+
+def validate_ticket(data: Mapping[str, object]) -> TicketRequest:
+    """Check what the user sent; every problem is reported against its field."""
+    errors: dict[str, str] = {}
+    values: dict[str, str | None] = {}
+    for field in ("email", "subject", "description", "order_reference", "article"):
+        raw = data.get(field)
+        if raw is not None and not isinstance(raw, str):
+            errors[field] = "must be text"
+            continue
+        values[field] = (raw or "").strip() or None
+    for field, label in (("email", "Your email address"), ("subject", "A subject"),
+                         ("description", "A description of the problem")):
+        if field not in errors and not values.get(field):
+            errors[field] = f"{label} is required."
+    for field, limit in LIMITS.items():
+        value = values.get(field)
+        if field not in errors and value and len(value) > limit:
+            errors[field] = f"Too long: {len(value)} characters; the limit is {limit}."
+    email = values.get("email")
+    if "email" not in errors and email and not EMAIL_PATTERN.match(email):
+        errors["email"] = "That doesn't look like an email address (name@example.com)."
+    if errors:
+        raise TicketValidationError(errors)
+    return TicketRequest(email=email or "", subject=values["subject"] or "",
+                         description=values["description"] or "",
+                         order_reference=values.get("order_reference"),
+                         article_slug=values.get("article"))
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_matches(ticket: Ticket, token: str | None) -> bool:
+    return bool(token) and hmac.compare_digest(ticket.status_token_hash, hash_token(token))
+
+
+def new_reference() -> str:
+    return "HC-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+def check_rate_limit(client_hash: str | None, limit: int, window: timedelta,
+                     now: datetime) -> None:
+    if not client_hash or limit <= 0:
+        return
+    recent = db.session.scalar(
+        select(func.count(Ticket.id)).where(Ticket.client_hash == client_hash,
+                                            Ticket.created_at >= now - window)
+    )
+    if recent >= limit:
+        minutes = int(window.total_seconds() // 60)
+        raise RateLimited(f"You've sent {recent} requests in the last {minutes} minutes. "
+                          "We have them all and will answer each one; please wait a little "
+                          "before sending another.")
+
+
+def create_ticket(
+    request: TicketRequest,
+    *,
+    session_id: str | None,
+    client_hash: str | None,
+    article: Article | None,
+    titles: dict[str, str],
+    channels: list[str],
+    rate_limit: int = 5,
+    rate_window: timedelta = timedelta(hours=1),
+    now: datetime | None = None,
+) -> tuple[Ticket, str]:
+    """Store the ticket with its context and outbox rows; return it and its status token."""
+    now = now or utcnow()
+    check_rate_limit(client_hash, rate_limit, rate_window, now)
+    priority, reason = classify(request.subject, request.description, article)
+    token = secrets.token_urlsafe(24)
+    for _ in range(5):  # a reference collision is astronomically rare; retry if it happens
+        ticket = Ticket(
+            reference=new_reference(), status_token_hash=hash_token(token),
+            email=request.email, subject=request.subject, description=request.description,
+            order_reference=request.order_reference, priority=priority, priority_reason=reason,
+            journey=article.journey if article else None,
+            article_slug=article.slug if article else None, status="open",
+            session_id=session_id, client_hash=client_hash,
+            context=session_context(session_id, titles), created_at=now, updated_at=now,
+        )
+        ticket.updates.append(TicketUpdate(created_at=now, status="open",
+                                           note="We received your request."))
+        db.session.add(ticket)
+        for channel in channels:
+            db.session.add(OutboxMessage(ticket=ticket, channel=channel, next_attempt_at=now,
+                                         created_at=now))
+        if session_id:
+            touch(session_id, now)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            continue
+        record(TICKET_CREATED, session_id, now, article_slug=ticket.article_slug,
+               journey=ticket.journey)  # commits the ticket, its outbox rows and the event
+        return ticket, token
+    raise RuntimeError("could not allocate a unique ticket reference")
