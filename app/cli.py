@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from app import helpcenter
 from app.content import load_content
+from app.extensions import db
+from app.tickets.models import Ticket
 
 content_cli = AppGroup("content", help="Check and import Markdown help articles.")
 index_cli = AppGroup("index", help="Build the search index from content/.")
+tickets_cli = AppGroup("tickets", help="Tickets handed off to the support team.")
+report_cli = AppGroup("report", help="Deflection reports.")
 
 
 @content_cli.command("check")
@@ -69,6 +75,91 @@ def index_status() -> None:
     click.echo(f"generation {health['generation']}: {health['articles']} articles")
 
 
+@tickets_cli.command("deliver")
+@click.option("--all", "force", is_flag=True, help="Retry every pending delivery now, "
+              "not only those whose backoff has passed.")
+def tickets_deliver(force: bool) -> None:
+    """Send what the outbox still owes the support team (run it from cron, e.g. every minute)."""
+    report = current_app.extensions["tickets"].deliver(force=force)
+    click.echo(f"delivered {report.delivered}, failed {report.failed}, "
+               f"still pending {report.waiting}")
+    if report.failed:
+        sys.exit(1)
+
+
+@tickets_cli.command("list")
+@click.option("--status", default=None, help="Only tickets with this status.")
+@click.option("--limit", default=50, show_default=True)
+def tickets_list(status: str | None, limit: int) -> None:
+    """Newest tickets first, with priority and delivery state."""
+    query = select(Ticket).order_by(Ticket.created_at.desc()).limit(limit)
+    if status:
+        query = query.where(Ticket.status == status)
+    for ticket in db.session.scalars(query):
+        pending = sum(1 for m in _outbox(ticket) if m.status == "pending")
+        delivery = f"{pending} pending" if pending else "delivered"
+        click.echo(f"{ticket.reference}  {ticket.priority}  {ticket.status:8}  "
+                   f"{ticket.created_at:%Y-%m-%d %H:%M}  {delivery:11}  {ticket.subject[:60]}")
+
+
+@tickets_cli.command("show")
+@click.argument("reference")
+def tickets_show(reference: str) -> None:
+    """One ticket: the message, the context (what the user tried) and delivery attempts."""
+    from app.tickets.channels import ticket_text
+    from app.tickets.outbox import ticket_payload
+
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference.upper()))
+    if ticket is None:
+        click.echo(f"no ticket {reference}", err=True)
+        sys.exit(1)
+    click.echo(f"Subject: {ticket.subject}\nStatus: {ticket.status}\n"
+               f"Created: {ticket.created_at:%Y-%m-%d %H:%M} UTC")
+    click.echo(ticket_text(ticket_payload(ticket)))
+    for message in _outbox(ticket):
+        error = f", last error: {message.last_error}" if message.last_error else ""
+        click.echo(f"delivery via {message.channel}: {message.status}, "
+                   f"{message.attempts} attempt(s){error}")
+
+
+def _outbox(ticket):
+    from app.tickets.models import OutboxMessage
+
+    return db.session.scalars(select(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id))
+
+
+@report_cli.command("deflection")
+@click.option("--since", default="30d", show_default=True, help="30d, 12h or a date.")
+@click.option("--journey", default=None, help="Only articles of this journey.")
+@click.option("--format", "output", type=click.Choice(["table", "csv", "json"]),
+              default="table", show_default=True)
+def report_deflection(since: str, journey: str | None, output: str) -> None:
+    """Per-article deflection table, worst resolution rate first, then site totals."""
+    from app.events.models import utcnow
+    from app.metrics import report
+    from app.metrics.deflection import article_metrics, site_metrics
+
+    now = utcnow()
+    try:
+        start = report.parse_since(since, now)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    config = current_app.config
+    window = timedelta(hours=config["KB_TICKET_WINDOW_HOURS"])
+    articles = helpcenter().catalog.all()
+    rows = article_metrics(articles, start, now, journey=journey, window=window,
+                           threshold=config["KB_FLAG_THRESHOLD"])
+    site = site_metrics(articles, start, now, window=window)
+    if output == "csv":
+        click.echo(report.as_csv(rows), nl=False)
+    elif output == "json":
+        click.echo(report.as_json(rows, site))
+    else:
+        click.echo(report.as_table(rows, site))
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(index_cli)
+    app.cli.add_command(tickets_cli)
+    app.cli.add_command(report_cli)

@@ -47,19 +47,23 @@ def _drop_postgres_database(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> Iterator[str]:
-    explicit = os.environ.get("TEST_DATABASE_URL")
-    if explicit:
-        yield explicit
-        return
+def new_database(directory: Path) -> tuple[str, str | None]:
+    """(url, PostgreSQL database name to drop afterwards, or None for SQLite)."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        return os.environ["TEST_DATABASE_URL"], None
     created = None if os.environ.get("KB_TEST_SQLITE") else _postgres_database()
     if created is None:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-        return
+        return f"sqlite:///{directory / f'test-{secrets.token_hex(4)}.db'}", None
     name, url = created
+    return url, name
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    url, postgres_name = new_database(tmp_path_factory.mktemp("db"))
     yield url
-    _drop_postgres_database(name)
+    if postgres_name:
+        _drop_postgres_database(postgres_name)
 
 
 @pytest.fixture(scope="session")
@@ -78,6 +82,7 @@ def app(content_dir, database_url, tmp_path_factory):
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret",
         "TESTING": True,
+        "KB_TICKET_DELIVERY": "inline",
     })
     with app.app_context():
         upgrade(directory=str(PROJECT_ROOT / "migrations"))
@@ -86,6 +91,45 @@ def app(content_dir, database_url, tmp_path_factory):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture()
+def make_app(app, content_dir, tmp_path):
+    """Factory: another app on the same content and index but a fresh, empty database."""
+    made: list[tuple] = []
+
+    def factory(**overrides):
+        url, postgres_name = new_database(tmp_path)
+        config = {
+            "KB_CONTENT_DIR": str(content_dir),
+            "KB_INDEX_DIR": app.config["KB_INDEX_DIR"],
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test-secret",
+            "TESTING": True,
+            "KB_TICKET_DELIVERY": "inline",
+        }
+        config.update(overrides)
+        fresh = create_app(config)
+        with fresh.app_context():
+            upgrade(directory=str(PROJECT_ROOT / "migrations"))
+        made.append((fresh, postgres_name))
+        return fresh
+
+    yield factory
+    for fresh, postgres_name in made:
+        with fresh.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if postgres_name:
+            _drop_postgres_database(postgres_name)
+
+
+def csrf_token(client, path: str) -> str:
+    """The CSRF token from a form page, as a browser would submit it."""
+    import re
+
+    html = client.get(path, headers=BROWSER).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
 @pytest.fixture()

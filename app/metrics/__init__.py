@@ -1,0 +1,1 @@
+"""The deflection numbers, defined once (see docs/metrics.md) and computed here."""

@@ -1,0 +1,87 @@
+"""Help sessions: an anonymous cookie, stored only as a hash; visits; crawlers not counted."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.events.models import Event, HelpSession, utcnow
+from app.events.recorder import record_article_view
+from app.extensions import db
+from app.sessions.service import session_id_for, touch
+from app.sessions.web import COOKIE_NAME
+from tests.conftest import BROWSER
+
+
+def test_first_page_sets_a_private_rolling_cookie(make_app):
+    client = make_app().test_client()
+    response = client.get("/articles/cancel-a-booking", headers=BROWSER)
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith(f"{COOKIE_NAME}=")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Max-Age=86400" in cookie
+    again = client.get("/articles/cancel-a-booking", headers=BROWSER).headers["Set-Cookie"]
+    assert again.split(";")[0] == cookie.split(";")[0]  # same session, expiry renewed
+
+
+def test_database_never_holds_the_cookie_value(make_app):
+    app = make_app()
+    client = app.test_client()
+    client.get("/articles/cancel-a-booking", headers=BROWSER)
+    token = client.get_cookie(COOKIE_NAME).value
+    with app.app_context():
+        [session] = db.session.scalars(select(HelpSession)).all()
+        assert session.id == session_id_for(token) != token
+        [event] = db.session.scalars(select(Event)).all()
+        assert event.session_id == session.id
+
+
+def test_a_forged_cookie_is_replaced(make_app):
+    client = make_app().test_client()
+    client.set_cookie(COOKIE_NAME, "../../not-a-token")
+    response = client.get("/", headers=BROWSER)
+    assert response.status_code == 200
+    client.get("/articles/cancel-a-booking", headers=BROWSER)
+    assert client.get_cookie(COOKIE_NAME).value != "../../not-a-token"
+
+
+def test_crawlers_get_no_session_and_are_not_counted(make_app):
+    app = make_app()
+    client = app.test_client()
+    response = client.get("/articles/cancel-a-booking",
+                          headers={"User-Agent": "Mozilla/5.0 (compatible; bingbot/2.0)"})
+    assert response.status_code == 200
+    assert COOKIE_NAME not in response.headers.get("Set-Cookie", "")
+    client.get("/search?q=refund", headers={"User-Agent": "curl/8.0"})
+    with app.app_context():
+        assert db.session.scalars(select(Event)).all() == []
+
+
+def test_a_visit_ends_after_thirty_idle_minutes(make_app):
+    with make_app().app_context():
+        start = utcnow()
+        record_article_view("s1", "cancel-a-booking", "orders-and-payments", at=start)
+        record_article_view("s1", "cancel-an-order", "orders-and-payments",
+                            at=start + timedelta(minutes=29))
+        late = record_article_view("s1", "cancel-a-booking", "orders-and-payments",
+                                   at=start + timedelta(minutes=61))
+        assert late.visit == 2
+        assert touch("s1", start + timedelta(minutes=62)).visits == 2
+
+
+def test_searches_and_clicks_are_recorded_with_position(make_app):
+    app = make_app()
+    client = app.test_client()
+    html = client.get("/search?q=refund+status", headers=BROWSER).get_data(as_text=True)
+    import re
+
+    link = re.search(r'href="(/articles/[a-z-]+\?s=\d+&amp;pos=2)"', html).group(1)
+    client.get(link.replace("&amp;", "&"), headers=BROWSER)
+    with app.app_context():
+        events = db.session.scalars(select(Event).order_by(Event.id)).all()
+    names = [e.name for e in events]
+    assert names == ["search.performed", "article.viewed", "search.clicked"]
+    search, view, click = events
+    assert search.query == "refund status" and search.result_count > 2
+    assert view.source == "search"
+    assert click.search_event_id == search.id and click.position == 2
