@@ -18,6 +18,10 @@ CHROMIUM = os.environ.get("KB_CHROMIUM") or shutil.which("chromium") or "/usr/bi
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = os.environ.get("KB_SCREENSHOT_DIR")
+# Headless Chromium announces itself as "HeadlessChrome", which the site rightly treats as a
+# bot; these tests play a person, so they present an ordinary desktop user agent.
+PERSON_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                "Chrome/156.0 Safari/537.36")
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 if not os.path.exists(CHROMIUM):
@@ -45,7 +49,8 @@ def browser() -> Iterator:
 
 @pytest.fixture()
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  user_agent=PERSON_AGENT)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
@@ -98,7 +103,8 @@ def test_browse_a_journey_by_keyboard(page, live_url):
 
 
 def test_pages_fit_a_phone_screen(browser, live_url):
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True,
+                                  user_agent=PERSON_AGENT)
     page = context.new_page()
     for path in ["/", "/search?q=refund", "/articles/refund-timelines"]:
         page.goto(live_url + path)
@@ -106,3 +112,34 @@ def test_pages_fit_a_phone_screen(browser, live_url):
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
     shot(page, "phone-article")
     context.close()
+
+
+def test_vote_no_with_script_asks_why_without_reloading(page, live_url):
+    page.goto(live_url + "/articles/reschedule-a-booking")
+    page.evaluate("window.__sameDocument = true")
+    page.locator("#feedback").get_by_role("button", name="No").click()
+    page.get_by_text("What went wrong?").wait_for()
+    page.get_by_label("The steps didn't work").check()
+    page.get_by_label("Anything else?").fill("There is no Reschedule button")
+    page.get_by_role("button", name="Send").click()
+    page.get_by_text("we'll use it to fix this article").wait_for()
+    shot(page, "vote-no")
+    assert page.evaluate("window.__sameDocument") is True  # no page load happened
+    assert page.locator("#feedback").get_by_role("link", name="Contact support").is_visible()
+
+
+def test_contact_form_suggests_articles_then_hands_off(page, live_url):
+    page.goto(live_url + "/contact")
+    page.get_by_label("Subject").type("charged twice", delay=20)
+    suggestion = page.locator("#suggestions li a").first
+    suggestion.wait_for()
+    assert "charged twice" in suggestion.inner_text().lower()
+    assert "from=contact" in suggestion.get_attribute("href")
+    shot(page, "contact-suggestions")
+    page.get_by_label("What happened?").fill("Two payments of £23.40 for order PR-1.")
+    page.get_by_label("Your email address").fill("sam@example.com")
+    page.get_by_role("button", name="Send to support").click()
+    page.wait_for_url("**/tickets/HC-*")
+    assert page.get_by_text("We've got your request").is_visible()
+    assert page.locator(".reference").inner_text().startswith("HC-")
+    shot(page, "ticket-confirmation")

@@ -69,6 +69,7 @@ def test_status_page_needs_the_private_token(make_app):
     html = status.get_data(as_text=True)
     assert status.status_code == 200 and "Refund not received" in html and "Open" in html
     assert "We received your request." in html
+    assert tickets(app)[0].order_reference is None
     wrong = client.get(f"/tickets/{body['reference']}?token=guess", headers=BROWSER)
     assert wrong.status_code == 404
     assert client.get(f"/tickets/{body['reference']}", headers=BROWSER).status_code == 404
@@ -175,3 +176,12 @@ def test_tickets_cli_lists_and_shows_context(make_app):
     assert "read: Payment declined" in shown.output
     assert "delivery via log: delivered" in shown.output
     assert runner.invoke(args=["tickets", "show", "HC-NOPE00"]).exit_code == 1
+
+
+def test_api_accepts_the_users_order_reference_as_reference(make_app):
+    app = make_app()
+    response = app.test_client().post("/api/v1/tickets", json={**GOOD, "reference": "PR-77"},
+                                      headers=BROWSER)
+    assert response.status_code == 201
+    assert response.get_json()["reference"].startswith("HC-")
+    assert tickets(app)[0].order_reference == "PR-77"

@@ -55,6 +55,8 @@ def validate_ticket(data: Mapping[str, object]) -> TicketRequest:
     """Check what the user sent; every problem is reported against its field."""
     errors: dict[str, str] = {}
     values: dict[str, str | None] = {}
+    if "order_reference" not in data and "reference" in data:  # the API's name for it
+        data = {**data, "order_reference": data["reference"]}
     for field in ("email", "subject", "description", "order_reference", "article"):
         raw = data.get(field)
         if raw is not None and not isinstance(raw, str):
