@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from app.config import PROJECT_ROOT, load_config
-from app.extensions import csrf, db, migrate
+from app.extensions import configure_sqlite, csrf, db, migrate
 from app.helpcenter import HelpCenter
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -24,6 +24,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
 
     db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     from app.events import models as _events  # noqa: F401  (register tables with SQLAlchemy)

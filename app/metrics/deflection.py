@@ -13,7 +13,6 @@ from app.events.models import Event, Vote
 from app.events.recorder import ARTICLE_VIEWED, SEARCH_PERFORMED
 from app.extensions import db
 from app.metrics.stats import median, wilson_interval
-from app.sessions.service import as_utc
 from app.tickets.models import Ticket
 
 SLOW_ANSWER_SECONDS = 60
@@ -72,7 +71,6 @@ def _load(start: datetime, end: datetime, window: timedelta) -> _Data:
         .order_by(Event.occurred_at, Event.id)
     )
     for session_id, name, at, slug, source, query, results in events:
-        at = as_utc(at)
         data.first_event.setdefault(session_id, at)
         if name == ARTICLE_VIEWED:
             data.views[session_id].append((at, slug, source))
@@ -83,7 +81,6 @@ def _load(start: datetime, end: datetime, window: timedelta) -> _Data:
         .where(Ticket.created_at >= start, Ticket.created_at < end + window)
     )
     for session_id, at in tickets:
-        at = as_utc(at)
         if at < end:
             data.ticket_count += 1
         if session_id:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from app.events.models import HelpSession
 from app.extensions import db
@@ -35,13 +35,8 @@ def touch(session_id: str, now: datetime) -> HelpSession:
         session = HelpSession(id=session_id, created_at=now, last_seen_at=now, visits=1)
         db.session.add(session)
         return session
-    last_seen = as_utc(session.last_seen_at)
-    if now - last_seen > VISIT_GAP:
+    if now - session.last_seen_at > VISIT_GAP:
         session.visits += 1
     session.last_seen_at = now
     return session
 
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; everything here is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
