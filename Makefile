@@ -46,6 +46,7 @@ lint: setup
 
 bench: setup
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.event_writes
 
 clean:
 	rm -rf $(VENV) build *.egg-info search_index/gen-* search_index/CURRENT

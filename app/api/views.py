@@ -83,6 +83,7 @@ def search():
         "journey": results.journey,
         "page": results.page,
         "total": results.total,
+        "total_is_exact": results.total_is_exact,
         "results": [
             {
                 "slug": hit.slug,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from app.content.frontmatter import yaml_error_line, yaml_error_message
+from app.content.frontmatter import compose_and_load, yaml_error_line, yaml_error_message
 from app.content.models import Journey
 from app.content.problems import Problem
 
@@ -28,8 +28,7 @@ def load_journeys(content_dir: Path) -> tuple[list[Journey], list[Problem]]:
 
     text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = compose_and_load(text)
     except yaml.YAMLError as error:
         return [], [Problem(label, yaml_error_line(error, 1), yaml_error_message(error))]
     if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):

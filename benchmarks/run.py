@@ -1,0 +1,364 @@
+"""Measure loading, indexing, search and page rendering on three corpora; see docs/performance.md.
+
+    python -m benchmarks.run [--only demo,officedocs,generated] [--generated-count 5000]
+                             [--queries 300] [--pages 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from app.content import Article, ContentSet, load_content
+from app.content.importer import import_tree
+from app.search import IndexStore, SearchService, indexer
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO_CONTENT = PROJECT_ROOT / "content"
+OFFICEDOCS = PROJECT_ROOT.parent / "shared" / "corpus" / "officedocs-support"
+OUT_FILE = Path(__file__).resolve().parent / "out" / "latest.json"
+CORPORA = ("demo", "officedocs", "generated")
+BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"}
+TARGETS = {"search_p95_ms": 30.0, "rebuild_5000_s": 60.0}
+SEED = 20240601
+
+# Head of the synthetic vocabulary, most frequent first; the tail is made-up words (see vocabulary).
+FUNCTION_WORDS = """the to and a of you your in is for on it that this if with can be or are
+not from as when at by have will an do then our we more after any into about""".split()
+HELP_WORDS = """account order payment app password email refund card delivery settings sign
+phone booking address notification code error message support subscription plan invoice
+charge update device login provider service cancel change verify reset screen open select
+tap check try again page profile receipt wallet bank transfer balance credit store item return
+request status time day minutes hours link browser network connection data location permission
+security alert two factor authentication contact help issue problem fail declined pending
+missing wrong late arrive track tracking courier driver schedule reschedule confirm
+confirmation receive send download install version restart clear cache storage battery offline
+sync history search filter menu button tab option list name number invoice tax fee discount
+promo voucher gift team business admin user member invite role share export import report
+privacy delete close reopen limit region country language currency review rating tip
+""".split()
+QUESTION_STARTS = ("how do i", "how to", "why is my", "why can't i", "what happens if",
+                   "can i", "where is my", "my", "help with", "")
+JOURNEYS = (("getting-started", "Getting started"), ("account", "Account and security"),
+            ("billing", "Billing and payments"), ("orders", "Orders and delivery"),
+            ("troubleshooting", "Troubleshooting"), ("privacy", "Privacy and data"))
+
+
+# ---------------------------------------------------------------- corpora
+def vocabulary(size: int, rng: random.Random) -> tuple[list[str], list[float]]:
+    """Words with Zipfian cumulative weights: real help-center words first, made-up ones after."""
+    syllables = ["ka", "lo", "mi", "ser", "ton", "vel", "dra", "pin", "sto", "rex", "ba", "nu",
+                 "fi", "gor", "tal", "zen", "qua", "mor", "li", "pe", "sca", "dun", "ve", "ro"]
+    words = list(dict.fromkeys(FUNCTION_WORDS + HELP_WORDS))
+    seen = set(words)
+    while len(words) < size:
+        word = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    weights, total = [], 0.0
+    for rank in range(1, size + 1):
+        total += 1.0 / rank**1.07
+        weights.append(total)
+    return words, weights
+
+
+def write_generated(target: Path, count: int) -> None:
+    """``count`` articles of ~400 words in 6 journeys; the same files for the same count."""
+    rng = random.Random(SEED)
+    words, weights = vocabulary(30_000, rng)
+    help_words = HELP_WORDS
+
+    def sentence(n: int) -> str:
+        text = " ".join(rng.choices(words, cum_weights=weights, k=n))
+        return text[:1].upper() + text[1:] + "."
+
+    target.mkdir(parents=True)
+    (target / "journeys.yml").write_text("".join(
+        f"- {{slug: {slug}, title: {title}, description: About {title.lower()}., icon: x}}\n"
+        for slug, title in JOURNEYS), encoding="utf-8")
+    for number in range(count):
+        slug, _ = JOURNEYS[number % len(JOURNEYS)]
+        title = " ".join(rng.sample(help_words, 2) + rng.choices(words[:3000], k=rng.randint(2, 5)))
+        tags = rng.sample(help_words, rng.randint(2, 4))
+        updated = date(2024, 1, 1) + timedelta(days=rng.randint(0, 700))
+        paragraphs, remaining = [], max(120, int(rng.gauss(400, 120)))
+        while remaining > 0:
+            size = min(remaining, rng.randint(40, 90))
+            if rng.random() < 0.25:
+                paragraphs.append("## " + sentence(rng.randint(3, 6))[:-1])
+            paragraphs.append(" ".join(sentence(rng.randint(8, 18)) for _ in range(size // 12)))
+            remaining -= size
+        (target / slug).mkdir(exist_ok=True)
+        (target / slug / f"article-{number:05d}.md").write_text(
+            f"---\ntitle: {title.capitalize()} {number}\nsummary: {sentence(rng.randint(10, 20))}\n"
+            f"tags: [{', '.join(tags)}]\nupdated: {updated.isoformat()}\n---\n\n"
+            + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+
+
+def prepare(name: str, work: Path, args: argparse.Namespace) -> tuple[Path | None, str]:
+    """The content directory for a corpus, or None and the reason it is skipped."""
+    if name == "demo":
+        return DEMO_CONTENT, "the project's content/"
+    if name == "officedocs":
+        if not OFFICEDOCS.is_dir():
+            return None, f"{OFFICEDOCS} not found"
+        started = time.perf_counter()
+        report = import_tree(OFFICEDOCS, work / "officedocs")
+        return work / "officedocs", (f"imported {report.imported} articles "
+                                     f"in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    write_generated(work / "generated", args.generated_count)
+    return work / "generated", (f"{args.generated_count} synthetic articles written "
+                                f"in {time.perf_counter() - started:.1f} s")
+
+
+# ---------------------------------------------------------------- queries
+def misspell(word: str, rng: random.Random) -> str:
+    i = rng.randrange(1, len(word) - 1)
+    edit = rng.choice(("swap", "drop", "double"))
+    if edit == "swap":
+        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return word[:i] + word[i + 1:] if edit == "drop" else word[:i] + word[i] + word[i:]
+
+
+def make_queries(articles: list[Article], count: int, rng: random.Random) -> list[str]:
+    """Unique 2–8-word questions from titles, tags and body words; about 1 in 7 misspelt."""
+    queries: dict[str, None] = {}
+    attempts = 0
+    while len(queries) < count and attempts < count * 50:
+        attempts += 1
+        article = rng.choice(articles)
+        title = re.findall(r"[a-z][a-z'-]{2,}", article.title.lower())
+        body = re.findall(r"[a-z]{4,}", article.body[:3000].lower())
+        pool = title + list(article.tags) + rng.sample(body, min(len(body), 4))
+        if not pool:
+            continue
+        start = rng.choice(QUESTION_STARTS).split()
+        size = rng.randint(max(1, 2 - len(start)), max(1, 8 - len(start)))
+        picked = [rng.choice(pool) for _ in range(size)]
+        if rng.random() < 0.15:
+            long_words = [i for i, w in enumerate(picked) if len(w) >= 5]
+            if long_words:
+                i = rng.choice(long_words)
+                picked[i] = misspell(picked[i], rng)
+        queries[" ".join(start + picked)] = None
+    return list(queries)
+
+
+def zipf_stream(queries: list[str], length: int, rng: random.Random) -> list[str]:
+    """Traffic in which a few questions make most of the searches."""
+    weights = [1.0 / rank for rank in range(1, len(queries) + 1)]
+    return rng.choices(queries, weights=weights, k=length)
+
+
+# ---------------------------------------------------------------- measuring
+def timed(action: Callable[[], Any]) -> float:
+    """Milliseconds taken by ``action()``."""
+    started = time.perf_counter()
+    action()
+    return (time.perf_counter() - started) * 1000
+
+
+def percentiles(samples: Iterable[float]) -> dict[str, float | int]:
+    values = sorted(samples)
+    if len(values) < 2:
+        return {"n": len(values)}
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return {"n": len(values), "p50": round(cuts[49], 2), "p95": round(cuts[94], 2),
+            "p99": round(cuts[98], 2), "max": round(values[-1], 2)}
+
+
+def folder_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1_000_000
+
+
+def measure_search(store: IndexStore, queries: list[str], rng: random.Random) -> dict[str, Any]:
+    cold = SearchService(store, cache_size=0)
+    first_query_ms = timed(lambda: cold.search(queries[0]))  # opens the index
+    cold_ms, matches = [], []
+    for query in queries[1:]:
+        started = time.perf_counter()
+        matches.append(cold.search(query).total)
+        cold_ms.append((time.perf_counter() - started) * 1000)
+    cold.pool.close()
+
+    warm = SearchService(store)
+    warm.search("warm up the searcher")
+    seen: set[str] = set()
+    first_hit, repeat = [], []
+    for query in zipf_stream(queries, len(queries) * 3, rng):
+        elapsed = timed(lambda q=query: warm.search(q))
+        (repeat if query in seen else first_hit).append(elapsed)
+        seen.add(query)
+    warm.pool.close()
+    return {"first_query_ms": round(first_query_ms, 1),
+            "median_matches": statistics.median(matches), "cold": percentiles(cold_ms),
+            "first_hit": percentiles(first_hit), "warm": percentiles(repeat)}
+
+
+def measure_pages(content_dir: Path, index_dir: Path, work: Path, slugs: list[str]
+                  ) -> dict[str, Any]:
+    """Article pages through the Flask test client, each view recorded in a fresh SQLite DB."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.extensions import db
+
+    app = create_app({"KB_CONTENT_DIR": str(content_dir), "KB_INDEX_DIR": str(index_dir),
+                      "DATABASE_URL": f"sqlite:///{work / 'bench.db'}", "SECRET_KEY": "bench"})
+    logging.disable(logging.INFO)  # alembic's env.py configures its own chatty logging
+    with app.app_context():
+        upgrade(directory=str(PROJECT_ROOT / "migrations"))
+    logging.disable(logging.NOTSET)
+    client = app.test_client()
+
+    def get(slug: str) -> None:
+        response = client.get(f"/articles/{slug}", headers=BROWSER)
+        if response.status_code != 200:
+            raise RuntimeError(f"/articles/{slug} answered {response.status_code}")
+
+    first_page_ms = timed(lambda: get(slugs[0]))  # loads the catalog from the index
+    pages = [timed(lambda s=s: get(s)) for s in slugs[1:]]
+    with app.app_context():
+        from app.events.models import Event
+
+        views = db.session.query(Event).count()
+        db.engine.dispose()
+    return {"first_page_ms": round(first_page_ms, 1), "page": percentiles(pages),
+            "views_recorded": views}
+
+
+def bench_corpus(content_dir: Path, work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    rng = random.Random(SEED)
+    started = time.perf_counter()
+    content: ContentSet = load_content(content_dir)
+    load_s = time.perf_counter() - started
+    store = IndexStore(work / "index")
+    report = indexer.rebuild(store, content)
+    queries = make_queries(content.articles, args.queries, rng)
+    slugs = rng.sample([a.slug for a in content.articles], min(args.pages, len(content.articles)))
+    return {
+        "articles": len(content.articles),
+        "errors": len(content.errors),
+        "words": sum(len(a.body.split()) for a in content.articles),
+        "load_s": round(load_s, 2),
+        "rebuild_s": round(report.seconds, 2),
+        "index_mb": round(folder_mb(store.path_of(store.current_generation())), 1),
+        "queries": len(queries),
+        "search": measure_search(store, queries, rng),
+        **measure_pages(content_dir, store.root, work, slugs),
+    }
+
+
+# ---------------------------------------------------------------- output
+def table(results: dict[str, dict[str, Any]]) -> str:
+    names = list(results)
+    rows: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
+        ("articles", lambda r: f"{r['articles']:,}"),
+        ("words (body)", lambda r: f"{r['words']:,}"),
+        ("load + validate (s)", lambda r: f"{r['load_s']:.2f}"),
+        ("full rebuild (s)", lambda r: f"{r['rebuild_s']:.2f}"),
+        ("index size (MB)", lambda r: f"{r['index_mb']:.1f}"),
+        ("first query, opens index (ms)", lambda r: f"{r['search']['first_query_ms']:.1f}"),
+        ("articles matched per query, median", lambda r: f"{r['search']['median_matches']:,.0f}"),
+    ]
+    for kind in ("cold", "first_hit", "warm"):
+        rows.append((f"search {kind} p50/p95/p99 (ms)", lambda r, k=kind: "{p50:.1f} / {p95:.1f} / "
+                     "{p99:.1f}".format(**r["search"][k]) + f"  (n={r['search'][k]['n']})"))
+    rows += [("first page, loads catalog (ms)", lambda r: f"{r['first_page_ms']:.1f}"),
+             ("article page p50/p95 (ms)", lambda r: "{p50:.1f} / {p95:.1f}".format(**r["page"]))]
+    width = max(len(label) for label, _ in rows)
+    cells = [[fmt(results[n]) for n in names] for _, fmt in rows]
+    col = [max(len(n), *(len(c[i]) for c in cells)) for i, n in enumerate(names)]
+    lines = [" " * width + "  " + "  ".join(n.rjust(w) for n, w in zip(names, col, strict=True))]
+    for (label, _), row in zip(rows, cells, strict=True):
+        lines.append(label.ljust(width) + "  "
+                     + "  ".join(c.rjust(w) for c, w in zip(row, col, strict=True)))
+    return "\n".join(lines)
+
+
+def target_lines(results: dict[str, dict[str, Any]], count: int) -> list[str]:
+    generated = results.get("generated")
+    if not generated:
+        return ["targets: the generated corpus was not run"]
+    search, limit = generated["search"], TARGETS["search_p95_ms"]
+    rebuild, rebuild_limit = generated["rebuild_s"], TARGETS["rebuild_5000_s"]
+    verdict = {True: "PASS", False: "FAIL"}
+    return [
+        f"target search p95 < {limit:.0f} ms at {count:,} articles, warm (cached repeats): "
+        f"{search['warm']['p95']:.1f} ms {verdict[search['warm']['p95'] < limit]}",
+        f"    same figure for first hits (uncached, warm searcher): "
+        f"{search['first_hit']['p95']:.1f} ms {verdict[search['first_hit']['p95'] < limit]}",
+        f"target rebuild of {count:,} < {rebuild_limit:.0f} s: "
+        f"{rebuild:.1f} s {verdict[rebuild < rebuild_limit]}",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    parser.add_argument("--only", default=",".join(CORPORA),
+                        help="comma-separated corpora to run (default: all)")
+    parser.add_argument("--generated-count", type=int, default=5000)
+    parser.add_argument("--queries", type=int, default=300, help="unique queries per corpus")
+    parser.add_argument("--pages", type=int, default=200, help="article pages per corpus")
+    args = parser.parse_args(argv)
+    selected = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = set(selected) - set(CORPORA)
+    if unknown:
+        parser.error(f"unknown corpus: {', '.join(sorted(unknown))} (known: {', '.join(CORPORA)})")
+    logging.basicConfig(level=logging.WARNING)
+
+    started = time.perf_counter()
+    results: dict[str, dict[str, Any]] = {}
+    skipped: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="helpcenter-bench-") as tmp:
+        for name in selected:
+            work = Path(tmp) / f"{name}-run"
+            work.mkdir()
+            content_dir, note = prepare(name, Path(tmp), args)
+            print(f"{name}: {note}", flush=True)
+            if content_dir is None:
+                skipped[name] = note
+                continue
+            corpus_started = time.perf_counter()
+            results[name] = {"source": note, **bench_corpus(content_dir, work, args)}
+            print(f"{name}: measured in {time.perf_counter() - corpus_started:.0f} s", flush=True)
+
+    print()
+    if results:
+        print(table(results))
+        print()
+    for line in target_lines(results, args.generated_count):
+        print(line)
+    for name, reason in skipped.items():
+        print(f"skipped {name}: {reason}")
+    total = time.perf_counter() - started
+    print(f"total {total:.0f} s")
+
+    OUT_FILE.parent.mkdir(parents=True, exist_ok=True)
+    OUT_FILE.write_text(json.dumps({
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(), "cpus": os.cpu_count(),
+        "machine": platform.platform(), "args": vars(args), "targets": TARGETS,
+        "total_s": round(total, 1), "skipped": skipped, "corpora": results,
+    }, indent=2) + "\n", encoding="utf-8")
+    print(f"written to {OUT_FILE.relative_to(PROJECT_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
