@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup browser run serve db index test lint bench clean
+.PHONY: setup browser run serve db index test lint bench eval clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ lint: setup
 bench: setup
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 	$(BIN)/python -m benchmarks.event_writes
+
+# Search quality on the shared evaluation sets (skips with a message where they are absent).
+EVAL_DIR ?= ../shared/eval
+eval: setup
+	$(FLASK) search eval-sets $(EVAL_DIR)
 
 clean:
 	rm -rf $(VENV) build *.egg-info search_index/gen-* search_index/CURRENT

@@ -20,6 +20,7 @@ content_cli = AppGroup("content", help="Check and import Markdown help articles.
 index_cli = AppGroup("index", help="Build the search index from content/.")
 tickets_cli = AppGroup("tickets", help="Tickets handed off to the support team.")
 report_cli = AppGroup("report", help="Deflection reports.")
+search_cli = AppGroup("search", help="Measure search quality.")
 
 
 @content_cli.command("check")
@@ -158,8 +159,48 @@ def report_deflection(since: str, journey: str | None, output: str) -> None:
         click.echo(report.as_table(rows, site))
 
 
+def _print_scores(name: str, content, queries_path: Path) -> None:
+    from app.search.evaluation import evaluate, read_queries
+
+    scores = evaluate(content, read_queries(queries_path))
+    production, baseline = scores["production"], scores["baseline"]
+    click.echo(f"{name}: {len(content.articles)} articles, {production.queries} queries")
+    click.echo(f"  {'':12} {'P@1':>6} {'MRR@10':>7} {'hit@5':>6}")
+    for label, values in (("search", production), ("plain BM25", baseline)):
+        click.echo(f"  {label:12} {values.p_at_1:6.3f} {values.mrr_at_10:7.3f} "
+                   f"{values.hit_at_5:6.3f}")
+    click.echo(f"  {'difference':12} {production.p_at_1 - baseline.p_at_1:+6.3f} "
+               f"{production.mrr_at_10 - baseline.mrr_at_10:+7.3f} "
+               f"{production.hit_at_5 - baseline.hit_at_5:+6.3f}")
+
+
+@search_cli.command("eval")
+@click.argument("content_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("queries_tsv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def search_eval(content_dir: Path, queries_tsv: Path) -> None:
+    """P@1, MRR@10 and hit@5 of the search on QUERIES_TSV, beside plain BM25."""
+    _print_scores(content_dir.name, load_content(content_dir), queries_tsv)
+
+
+@search_cli.command("eval-sets")
+@click.argument("sets_dir", type=click.Path(path_type=Path))
+def search_eval_sets(sets_dir: Path) -> None:
+    """Every evaluation set under SETS_DIR (each with content/ and dev.tsv)."""
+    if not sets_dir.is_dir():
+        click.echo(f"skipped: {sets_dir} not found (the shared evaluation sets are absent)")
+        return
+    for folder in sorted(p for p in sets_dir.iterdir() if (p / "dev.tsv").is_file()):
+        content = load_content(folder / "content")
+        if any(article.lang.startswith("zh") for article in content.articles):
+            click.echo(f"{folder.name}: not yet supported (Chinese needs word segmentation, "
+                       "which comes with Chinese language support)")
+            continue
+        _print_scores(folder.name, content, folder / "dev.tsv")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(index_cli)
     app.cli.add_command(tickets_cli)
     app.cli.add_command(report_cli)
+    app.cli.add_command(search_cli)

@@ -20,7 +20,6 @@ DEFAULTS: dict[str, Any] = {
     "KB_SUPPORT_EMAIL": "support@example.com",
     "KB_SEARCH_PAGE_SIZE": 10,
     "KB_MAX_QUERY_LENGTH": 300,
-    "KB_AUTO_BUILD_INDEX": True,
     "KB_SMTP_URL": None,
     "KB_MAIL_FROM": "helpcenter@localhost",
     "KB_TICKET_WEBHOOK_URL": None,
@@ -37,7 +36,6 @@ _INT_KEYS = {"KB_SEARCH_PAGE_SIZE", "KB_MAX_QUERY_LENGTH", "KB_TICKET_RATE_LIMIT
              "KB_TICKET_RATE_WINDOW_MINUTES", "KB_TICKET_WINDOW_HOURS"}
 _FLOAT_KEYS = {"KB_FLAG_THRESHOLD"}
 _LIST_KEYS = {"KB_RESPONSE_MINUTES"}
-_BOOL_KEYS = {"KB_AUTO_BUILD_INDEX"}
 
 
 def _coerce(key: str, value: Any) -> Any:
@@ -47,8 +45,6 @@ def _coerce(key: str, value: Any) -> Any:
         return float(value)
     if key in _LIST_KEYS and isinstance(value, str):
         return [int(part) for part in value.split(",")]
-    if key in _BOOL_KEYS and isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes", "on"}
     return value
 
 

@@ -14,6 +14,7 @@ from html import escape
 from math import ceil
 from typing import Any
 
+from whoosh.index import EmptyIndexError
 from whoosh.lang import porter2
 from whoosh.qparser import (
     MultifieldParser,
@@ -141,16 +142,7 @@ class SearcherPool:
     @contextmanager
     def searcher(self) -> Iterator[tuple[Searcher, tuple[str, int]]]:
         """Yield an up-to-date searcher and the index version it reads."""
-        current = self.store.current_generation()
-        with self._lock:
-            if current is None or current != self._generation:
-                self._reopen(current)
-            generation, index = self._generation, self._index
-            searcher = self._idle.pop() if self._idle else None
-        if searcher is None or not searcher.up_to_date():
-            if searcher is not None:
-                searcher.close()
-            searcher = index.searcher()
+        generation, searcher = self._acquire()
         try:
             yield searcher, (generation, searcher.reader().generation())
         finally:
@@ -160,18 +152,44 @@ class SearcherPool:
                 else:
                     searcher.close()
 
+    def _acquire(self) -> tuple[str, Searcher]:
+        # A full rebuild may delete a generation between our reading CURRENT and opening its
+        # files; reading CURRENT again finds the one that replaced it.
+        for attempt in range(3):
+            current = self.store.current_generation()
+            try:
+                with self._lock:
+                    if current is None or current != self._generation:
+                        self._reopen(current)
+                    generation, index = self._generation, self._index
+                    searcher = self._idle.pop() if self._idle else None
+                if searcher is None or not searcher.up_to_date():
+                    if searcher is not None:
+                        searcher.close()
+                    searcher = index.searcher()
+                return generation, searcher
+            except (IndexUnavailable, EmptyIndexError, OSError) as error:
+                with self._lock:
+                    self._forget()
+                if attempt == 2:
+                    if isinstance(error, IndexUnavailable):
+                        raise
+                    raise IndexUnavailable(f"index {current} vanished while opening") from error
+        raise AssertionError("unreachable")
+
     def _reopen(self, generation: str | None) -> None:
+        self._forget()
+        self._generation, self._index = self.store.open(generation)
+
+    def _forget(self) -> None:
         for idle in self._idle:
             idle.close()
         self._idle.clear()
-        self._generation, self._index = self.store.open(generation)
+        self._generation = self._index = None
 
     def close(self) -> None:
         with self._lock:
-            for idle in self._idle:
-                idle.close()
-            self._idle.clear()
-            self._generation = self._index = None
+            self._forget()
 
 
 class SearchService:

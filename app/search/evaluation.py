@@ -1,0 +1,102 @@
+"""Search quality on labelled questions: P@1, MRR@10 and hit@5, beside a plain BM25 baseline.
+
+The production path is measured exactly as it serves users (same loader, indexer, searcher);
+the baseline is the reference the evaluation sets quote: BM25 (k1 1.2, b 0.75) over title and
+body, lower-cased word tokens, no stemming, no stop words.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh.analysis import LowercaseFilter, RegexTokenizer
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.index import create_in
+from whoosh.qparser import OrGroup, QueryParser
+from whoosh.scoring import BM25F
+
+from app.content import ContentSet
+from app.content.render import markdown_to_text
+from app.search import indexer
+from app.search.searcher import QueryError, SearchService
+from app.search.store import IndexStore
+
+Ranker = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True)
+class Scores:
+    queries: int
+    p_at_1: float
+    mrr_at_10: float
+    hit_at_5: float
+
+
+def read_queries(path: Path) -> list[tuple[str, frozenset[str]]]:
+    """``query<TAB>slug[,slug…]`` lines; blank lines and lines without a tab are skipped."""
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        query, _, gold = line.partition("\t")
+        if query.strip() and gold.strip():
+            pairs.append((query.strip(), frozenset(s.strip() for s in gold.split(","))))
+    return pairs
+
+
+def score(rank: Ranker, queries: list[tuple[str, frozenset[str]]]) -> Scores:
+    p_at_1 = mrr = hit_at_5 = 0.0
+    for query, gold in queries:
+        ranked = rank(query)[:10]
+        if ranked and ranked[0] in gold:
+            p_at_1 += 1
+        first = next((i for i, slug in enumerate(ranked) if slug in gold), None)
+        if first is not None:
+            mrr += 1 / (first + 1)
+            hit_at_5 += first < 5
+    n = max(len(queries), 1)
+    return Scores(len(queries), p_at_1 / n, mrr / n, hit_at_5 / n)
+
+
+def production_ranker(content: ContentSet, directory: Path) -> Ranker:
+    store = IndexStore(directory)
+    indexer.rebuild(store, content)
+    service = SearchService(store, cache_size=0)
+
+    def rank(query: str) -> list[str]:
+        try:
+            return [hit.slug for hit in service.search(query[: service.max_query_length],
+                                                       page_size=10).hits]
+        except QueryError:
+            return []
+
+    return rank
+
+
+def baseline_ranker(content: ContentSet, directory: Path) -> Ranker:
+    analyzer = RegexTokenizer() | LowercaseFilter()
+    schema = Schema(slug=ID(stored=True, unique=True), text=TEXT(analyzer=analyzer))
+    ix = create_in(str(directory), schema)
+    writer = ix.writer(limitmb=256)
+    for article in content.articles:
+        writer.add_document(slug=article.slug,
+                            text=f"{article.title}\n{markdown_to_text(article.body)}")
+    writer.commit()
+    parser = QueryParser("text", schema, group=OrGroup, plugins=[])
+    searcher = ix.searcher(weighting=BM25F(K1=1.2, B=0.75))
+
+    def rank(query: str) -> list[str]:
+        return [hit["slug"] for hit in searcher.search(parser.parse(query), limit=10)]
+
+    return rank
+
+
+def evaluate(content: ContentSet, queries: list[tuple[str, frozenset[str]]]
+             ) -> dict[str, Scores]:
+    """Scores for the production search and the baseline, each in a temporary index."""
+    with tempfile.TemporaryDirectory() as work:
+        production = production_ranker(content, Path(work) / "production")
+        (Path(work) / "baseline").mkdir()
+        baseline = baseline_ranker(content, Path(work) / "baseline")
+        return {"production": score(production, queries), "baseline": score(baseline, queries)}
