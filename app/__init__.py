@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from app.config import PROJECT_ROOT, load_config
-from app.extensions import configure_sqlite, csrf, db, migrate
+from app.extensions import configure_sqlite, csrf, db, login_manager, migrate
 from app.helpcenter import HelpCenter
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -28,8 +28,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    from app.accounts import models as _accounts  # noqa: F401
     from app.events import models as _events  # noqa: F401  (register tables with SQLAlchemy)
     from app.tickets import models as _tickets  # noqa: F401
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(_accounts.User, int(user_id))
 
     center = HelpCenter.from_config(app.config)
     app.extensions["helpcenter"] = center
@@ -38,6 +46,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from app import cli, errors, security
     from app.api.views import api
+    from app.auth.views import auth
+    from app.dashboard.views import dashboard
     from app.sessions import web as session_web
     from app.site import site
     from app.site.health import health
@@ -45,6 +55,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(site)
     app.register_blueprint(health)
+    app.register_blueprint(auth)
+    app.register_blueprint(dashboard)
     app.register_blueprint(api)
     csrf.exempt(api)  # JSON-only endpoints: see app/api/views.py for why that is safe
     app.extensions["tickets"] = TicketDesk(app)

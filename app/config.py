@@ -79,6 +79,9 @@ def load_config(overrides: dict[str, Any] | None, instance_path: Path) -> dict[s
     config["SESSION_COOKIE_HTTPONLY"] = True
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
     config["SESSION_COOKIE_SECURE"] = config["KB_ENV"] == "production"
+    config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
+    config["REMEMBER_COOKIE_HTTPONLY"] = True
+    config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     config["JSON_SORT_KEYS"] = False
     # Large enough that an over-long ticket gets a 400 naming the field, small enough to refuse
     # a flood of bytes.

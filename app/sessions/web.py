@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response, g, request
+from flask_login import current_user
 
 from app.events.bots import is_bot
 from app.sessions.service import SESSION_LIFETIME, is_valid_token, new_token, session_id_for
@@ -26,7 +27,9 @@ def current_session_id() -> str | None:
 
 
 def is_trackable() -> bool:
-    """Crawlers and monitors are not counted."""
+    """Crawlers, monitors and signed-in staff are not counted."""
+    if current_user.is_authenticated:
+        return False
     return not is_bot(request.headers.get("User-Agent"))
 
 

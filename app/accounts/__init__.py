@@ -1,0 +1,1 @@
+"""Staff accounts (agents, editors, managers, admins): storage, passwords, roles, throttling."""

@@ -1,0 +1,1 @@
+"""Sign-in for staff: /login and /logout."""

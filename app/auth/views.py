@@ -1,0 +1,48 @@
+"""Staff sign-in and sign-out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from app.accounts.service import TooManyAttempts, authenticate
+
+auth = Blueprint("auth", __name__)
+FAILED = "That email and password don't match an active account."
+
+
+def _safe_next(target: str | None) -> str:
+    """Only paths on this site: an open redirect would help phishing."""
+    if target and target.startswith("/") and not target.startswith("//") \
+            and not urlsplit(target).netloc:
+        return target
+    return url_for("dashboard.index")
+
+
+@auth.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "GET":
+        return render_template("auth/login.html", error=None, email="",
+                               next=request.args.get("next", ""))
+    email = request.form.get("email", "")
+    try:
+        user = authenticate(email, request.form.get("password", ""),
+                            current_app.config["SECRET_KEY"].encode())
+    except TooManyAttempts:
+        return render_template("auth/login.html", email=email, next=request.form.get("next"),
+                               error="Too many failed attempts. Please wait 15 minutes and "
+                                     "try again."), 429
+    if user is None:
+        return render_template("auth/login.html", error=FAILED, email=email,
+                               next=request.form.get("next")), 401
+    login_user(user)
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@auth.post("/logout")
+def logout():
+    if current_user.is_authenticated:
+        logout_user()
+    return redirect(url_for("site.home"))
