@@ -40,7 +40,7 @@ def _postgres_database() -> tuple[str, str] | None:
     return name, POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
-def _drop_postgres_database(name: str) -> None:
+def drop_postgres_database(name: str) -> None:
     import psycopg
 
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=2) as conn:
@@ -63,7 +63,7 @@ def database_url(tmp_path_factory) -> Iterator[str]:
     url, postgres_name = new_database(tmp_path_factory.mktemp("db"))
     yield url
     if postgres_name:
-        _drop_postgres_database(postgres_name)
+        drop_postgres_database(postgres_name)
 
 
 @pytest.fixture(scope="session")
@@ -121,7 +121,7 @@ def make_app(app, content_dir, tmp_path):
             db.session.remove()
             db.engine.dispose()
         if postgres_name:
-            _drop_postgres_database(postgres_name)
+            drop_postgres_database(postgres_name)
 
 
 def csrf_token(client, path: str) -> str:
@@ -130,6 +130,35 @@ def csrf_token(client, path: str) -> str:
 
     html = client.get(path, headers=BROWSER).get_data(as_text=True)
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+def add_staff(app, email: str, role: str) -> None:
+    """Create a staff account through the CLI, as an administrator would."""
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", email, "--role", role, "--password-stdin"],
+        input=STAFF_PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+
+
+def sign_in(app, email: str, password: str = STAFF_PASSWORD):
+    """(client, response) after posting the sign-in form with its CSRF token."""
+    client = app.test_client()
+    token = csrf_token(client, "/login")
+    response = client.post("/login", data={"email": email, "password": password,
+                                           "csrf_token": token}, headers=BROWSER)
+    return client, response
+
+
+@pytest.fixture()
+def staff_app(make_app):
+    """A fresh app with one account of each role: <role>@pronto.test."""
+    app = make_app()
+    for role in ("agent", "editor", "manager", "admin"):
+        add_staff(app, f"{role}@pronto.test", role)
+    return app
 
 
 @pytest.fixture()

@@ -8,29 +8,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.events.models import Event
 from app.extensions import db
-from tests.conftest import BROWSER, csrf_token
-
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture()
-def staff_app(make_app):
-    app = make_app()
-    runner = app.test_cli_runner()
-    for email, role in [("agent@pronto.test", "agent"), ("editor@pronto.test", "editor"),
-                        ("manager@pronto.test", "manager"), ("admin@pronto.test", "admin")]:
-        result = runner.invoke(args=["users", "create", email, "--role", role,
-                                     "--password-stdin"], input=PASSWORD + "\n")
-        assert result.exit_code == 0, result.output
-    return app
-
-
-def sign_in(app, email, password=PASSWORD):
-    client = app.test_client()
-    token = csrf_token(client, "/login")
-    response = client.post("/login", data={"email": email, "password": password,
-                                           "csrf_token": token}, headers=BROWSER)
-    return client, response
+from tests.conftest import BROWSER, STAFF_PASSWORD, csrf_token, sign_in
 
 
 def test_cli_creates_lists_changes_and_disables_users(staff_app):
@@ -39,14 +17,14 @@ def test_cli_creates_lists_changes_and_disables_users(staff_app):
     assert "manager@pronto.test" in listing and "manager" in listing and "active" in listing
     with staff_app.app_context():
         user = db.session.scalar(select(User).where(User.email == "agent@pronto.test"))
-        assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
+        assert user.password_hash.startswith("scrypt:") and STAFF_PASSWORD not in user.password_hash
     assert "is now editor" in runner.invoke(args=["users", "set-role", "agent@pronto.test",
                                                   "editor"]).output
     assert "is disabled" in runner.invoke(args=["users", "disable", "agent@pronto.test"]).output
     _, response = sign_in(staff_app, "agent@pronto.test")
     assert response.status_code == 401
     duplicate = runner.invoke(args=["users", "create", "admin@pronto.test", "--role", "admin",
-                                    "--password-stdin"], input=PASSWORD + "\n")
+                                    "--password-stdin"], input=STAFF_PASSWORD + "\n")
     assert duplicate.exit_code != 0 and "already exists" in duplicate.output
     short = runner.invoke(args=["users", "create", "new@pronto.test", "--role", "agent",
                                 "--password-stdin"], input="short\n")
@@ -64,7 +42,7 @@ def test_sign_in_and_out(staff_app):
 
 def test_failure_message_is_the_same_for_unknown_email_and_wrong_password(staff_app):
     _, wrong_password = sign_in(staff_app, "manager@pronto.test", "not the password")
-    _, unknown = sign_in(staff_app, "nobody@pronto.test", PASSWORD)
+    _, unknown = sign_in(staff_app, "nobody@pronto.test", STAFF_PASSWORD)
     assert wrong_password.status_code == unknown.status_code == 401
     message = "match an active account"
     assert message in wrong_password.get_data(as_text=True)
@@ -83,7 +61,7 @@ def test_repeated_failures_are_throttled(staff_app):
 
 def test_login_needs_csrf(staff_app):
     response = staff_app.test_client().post("/login", data={"email": "admin@pronto.test",
-                                                            "password": PASSWORD})
+                                                            "password": STAFF_PASSWORD})
     assert response.status_code == 400
 
 
@@ -94,7 +72,7 @@ def test_next_only_redirects_within_the_site(staff_app):
                              ("https://evil.example/", "/dashboard/"),
                              ("//evil.example/", "/dashboard/")]:
         response = client.post("/login", data={"email": "admin@pronto.test",
-                                                "password": PASSWORD, "csrf_token": token,
+                                                "password": STAFF_PASSWORD, "csrf_token": token,
                                                 "next": target}, headers=BROWSER)
         assert response.headers["Location"] == expected
 

@@ -7,14 +7,15 @@ from sqlalchemy import inspect
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, drop_postgres_database, new_database
 
 MIGRATIONS = str(PROJECT_ROOT / "migrations")
 
 
 def test_upgrade_from_empty_and_downgrade_to_base(tmp_path, content_dir):
+    url, postgres_name = new_database(tmp_path)  # PostgreSQL when available, else SQLite
     app = create_app({
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
+        "DATABASE_URL": url,
         "KB_CONTENT_DIR": str(content_dir),
         "KB_INDEX_DIR": str(tmp_path / "index"),
         "SECRET_KEY": "x",
@@ -22,10 +23,14 @@ def test_upgrade_from_empty_and_downgrade_to_base(tmp_path, content_dir):
     with app.app_context():
         upgrade(directory=MIGRATIONS)
         tables = set(inspect(db.engine).get_table_names())
-        assert {"events", "alembic_version"} <= tables
+        assert {"events", "help_sessions", "votes", "tickets", "ticket_updates", "outbox",
+                "users", "login_failures", "alembic_version"} <= tables
         downgrade(directory=MIGRATIONS, revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade(directory=MIGRATIONS)  # and up again, cleanly
         db.engine.dispose()
+    if postgres_name:
+        drop_postgres_database(postgres_name)
 
 
 def test_models_match_the_migrations(app):

@@ -77,6 +77,9 @@ class SmtpChannel:
         message["To"] = self.to_address
         message["Reply-To"] = payload["email"]
         message.set_content(ticket_text(payload))
+        self.deliver(message)
+
+    def deliver(self, message: EmailMessage) -> None:
         try:
             if self.scheme == "smtps":
                 client = smtplib.SMTP_SSL(self.host, self.port, timeout=TIMEOUT_SECONDS,
@@ -91,6 +94,28 @@ class SmtpChannel:
                 client.send_message(message)
         except (OSError, smtplib.SMTPException) as error:
             raise DeliveryError(f"SMTP {self.host}:{self.port}: {error}") from error
+
+
+class ReplyMailChannel:
+    """An agent's reply, mailed to the user who opened the ticket."""
+
+    name = "reply"
+
+    def __init__(self, smtp: SmtpChannel, support_address: str) -> None:
+        self.smtp, self.support_address = smtp, support_address
+
+    def send(self, payload: dict[str, Any]) -> None:
+        reply = payload["reply"]
+        message = EmailMessage()
+        message["Subject"] = f"Re: {payload['subject']} [{payload['reference']}]"
+        message["From"] = self.smtp.from_address
+        message["To"] = payload["email"]
+        message["Reply-To"] = self.support_address
+        message.set_content(
+            f"{reply['note']}\n\nStatus: {reply['status']}\n"
+            f"Reference: {payload['reference']} (use the private link you were given to see "
+            "the whole history)\n")
+        self.smtp.deliver(message)
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -129,6 +154,14 @@ class LogChannel:
     def send(self, payload: dict[str, Any]) -> None:
         log.warning("ticket %s (%s) has no delivery channel configured:\n%s",
                     payload["reference"], payload["priority"], ticket_text(payload))
+
+
+def reply_channel(config: dict[str, Any]) -> Channel | None:
+    """Replies reach users only by mail, so only when SMTP is configured."""
+    if not config.get("KB_SMTP_URL"):
+        return None
+    smtp = SmtpChannel(config["KB_SMTP_URL"], config["KB_SUPPORT_EMAIL"], config["KB_MAIL_FROM"])
+    return ReplyMailChannel(smtp, config["KB_SUPPORT_EMAIL"])
 
 
 def configured_channels(config: dict[str, Any]) -> dict[str, Channel]:

@@ -13,7 +13,7 @@ from flask import Flask
 
 from app.content import Article
 from app.tickets import outbox
-from app.tickets.channels import configured_channels
+from app.tickets.channels import configured_channels, reply_channel
 from app.tickets.models import Ticket
 from app.tickets.service import TicketRequest, create_ticket
 
@@ -24,7 +24,10 @@ class TicketDesk:
     def __init__(self, app: Flask) -> None:
         config = app.config
         self.app = app
-        self.channels = configured_channels(config)
+        self.channels = configured_channels(config)  # where new tickets are handed off
+        self.replies = reply_channel(config)
+        self.delivery_channels = {**self.channels, **({"reply": self.replies}
+                                                      if self.replies else {})}
         self.delivery_mode = config["KB_TICKET_DELIVERY"]
         self.rate_limit = config["KB_TICKET_RATE_LIMIT"]
         self.rate_window = timedelta(minutes=config["KB_TICKET_RATE_WINDOW_MINUTES"])
@@ -47,16 +50,19 @@ class TicketDesk:
             article=article, titles=titles, channels=list(self.channels),
             rate_limit=self.rate_limit, rate_window=self.rate_window,
         )
-        if self.delivery_mode == "inline":
-            self.deliver(ticket_id=ticket.id)
-        elif self.delivery_mode == "background":
-            threading.Thread(target=self._deliver_in_background, args=(ticket.id,),
-                             daemon=True).start()
+        self._start_delivery(ticket.id)
         return ticket, token
+
+    def _start_delivery(self, ticket_id: int) -> None:
+        if self.delivery_mode == "inline":
+            self.deliver(ticket_id=ticket_id)
+        elif self.delivery_mode == "background":
+            threading.Thread(target=self._deliver_in_background, args=(ticket_id,),
+                             daemon=True).start()
 
     def deliver(self, *, ticket_id: int | None = None, force: bool = False
                 ) -> outbox.DeliveryReport:
-        return outbox.deliver_pending(self.channels, ticket_id=ticket_id, force=force)
+        return outbox.deliver_pending(self.delivery_channels, ticket_id=ticket_id, force=force)
 
     def _deliver_in_background(self, ticket_id: int) -> None:
         with self.app.app_context():
@@ -64,6 +70,14 @@ class TicketDesk:
                 self.deliver(ticket_id=ticket_id)
             except Exception:  # the outbox keeps it; `tickets deliver` or the next run retries
                 log.exception("background delivery of ticket %s failed", ticket_id)
+
+    def send_reply(self, ticket: Ticket, status: str, note: str, author_id: int | None):
+        """Record an agent's reply; mail it to the user when mail is configured."""
+        from app.tickets.inbox import reply
+
+        update = reply(ticket, status, note, author_id, mail_user=self.replies is not None)
+        self._start_delivery(ticket.id)
+        return update
 
     def response_target(self, priority: str) -> str:
         minutes = self.response_targets.get(priority, 240)

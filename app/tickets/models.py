@@ -33,6 +33,7 @@ class Ticket(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow,
                                                  index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     updates: Mapped[list[TicketUpdate]] = relationship(
         back_populates="ticket", order_by="TicketUpdate.id", cascade="all, delete-orphan"
@@ -50,6 +51,7 @@ class TicketUpdate(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     status: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     ticket: Mapped[Ticket] = relationship(back_populates="updates")
 
@@ -63,6 +65,9 @@ class OutboxMessage(db.Model):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"),
                                            index=True)
     channel: Mapped[str] = mapped_column(String(20))
+    # Set for a reply to the user; empty for the handoff of the ticket to the support team.
+    update_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ticket_updates.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -71,3 +76,4 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     ticket: Mapped[Ticket] = relationship()
+    update: Mapped[TicketUpdate | None] = relationship()

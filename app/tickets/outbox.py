@@ -89,7 +89,10 @@ def _attempt(message: OutboxMessage, channels: dict[str, Channel], now: datetime
     try:
         if channel is None:
             raise DeliveryError(f"channel '{message.channel}' is not configured")
-        channel.send(ticket_payload(message.ticket))
+        payload = ticket_payload(message.ticket)
+        if message.update is not None:
+            payload["reply"] = {"status": message.update.status, "note": message.update.note}
+        channel.send(payload)
     except DeliveryError as error:
         message.last_error = str(error)[:2000]
         message.next_attempt_at = now + backoff(message.attempts)

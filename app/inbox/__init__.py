@@ -1,0 +1,1 @@
+"""The ticket inbox for agents (and managers, admins)."""
