@@ -10,7 +10,9 @@ import markdown
 import nh3
 
 EXTENSIONS = ["tables", "fenced_code", "admonition", "sane_lists", "toc", "attr_list"]
-EXTENSION_CONFIGS = {"toc": {"permalink": False, "toc_depth": "2-4"}}
+# Table alignment as the align attribute: a style attribute would be blocked by our CSP.
+EXTENSION_CONFIGS = {"toc": {"permalink": False, "toc_depth": "2-4"},
+                     "tables": {"use_align_attribute": True}}
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -20,8 +22,8 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
-    "th": {"align", "style"},
-    "td": {"align", "style"},
+    "th": {"align"},
+    "td": {"align"},
     "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
 }
 # Class names are allowed only from this list (and must not also appear in ALLOWED_ATTRIBUTES).
@@ -55,7 +57,6 @@ _cleaner = nh3.Cleaner(
     allowed_classes=ALLOWED_CLASSES,
     attribute_filter=_rewrite_link,
     url_schemes=URL_SCHEMES,
-    filter_style_properties={"text-align"},
     link_rel="noopener noreferrer",
 )
 _strip_all = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style"})
