@@ -104,3 +104,31 @@ def test_signed_in_staff_are_not_counted(staff_app):
     client.get("/search?q=refund", headers=BROWSER)
     with staff_app.app_context():
         assert db.session.scalars(select(Event)).all() == []
+
+
+def test_dashboard_content_gaps_and_csv_exports(staff_app):
+    import csv
+    import io
+
+    lost = staff_app.test_client()
+    lost.get("/search?q=Xylophone+zeppelin!", headers=BROWSER)
+    lost.get("/search?q=xylophone+zeppelin", headers=BROWSER)
+    stuck = staff_app.test_client()
+    stuck.get("/search?q=refund+status", headers=BROWSER)
+    stuck.post("/api/v1/tickets", json={"email": "a@b.co", "subject": "Refund",
+                                        "description": "Where is it?"}, headers=BROWSER)
+    client, _ = sign_in(staff_app, "manager@pronto.test")
+    html = client.get("/dashboard/", headers=BROWSER).get_data(as_text=True)
+    assert "Content gaps" in html and "xylophone zeppelin" in html
+    gaps = list(csv.DictReader(io.StringIO(
+        client.get("/dashboard/gaps.csv", headers=BROWSER).get_data(as_text=True))))
+    assert {"query": "xylophone zeppelin", "searches": "2", "no_results": "2",
+            "tickets_after": "0"} in gaps
+    assert {"query": "refund status", "searches": "1", "no_results": "0",
+            "tickets_after": "1"} in gaps
+    response = client.get("/dashboard/articles.csv?days=7", headers=BROWSER)
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) >= 36 and {"slug", "views", "resolution_rate", "flagged"} <= set(rows[0])
+    editor, _ = sign_in(staff_app, "editor@pronto.test")
+    assert editor.get("/dashboard/articles.csv", headers=BROWSER).status_code == 403

@@ -58,7 +58,8 @@ class _Data:
     tickets: dict[str, list[datetime]] = field(default_factory=lambda: defaultdict(list))
     ticket_count: int = 0
     votes: dict[tuple[str, str], bool] = field(default_factory=dict)  # (session, slug) -> yes?
-    searches: list[tuple[str, int]] = field(default_factory=list)  # (normalized query, results)
+    # (session, time, normalized query, result count)
+    searches: list[tuple[str, datetime, str, int]] = field(default_factory=list)
 
 
 def _load(start: datetime, end: datetime, window: timedelta) -> _Data:
@@ -75,7 +76,7 @@ def _load(start: datetime, end: datetime, window: timedelta) -> _Data:
         if name == ARTICLE_VIEWED:
             data.views[session_id].append((at, slug, source))
         elif name == SEARCH_PERFORMED and query:
-            data.searches.append((query, results or 0))
+            data.searches.append((session_id, at, query, results or 0))
     tickets = db.session.execute(
         select(Ticket.session_id, Ticket.created_at)
         .where(Ticket.created_at >= start, Ticket.created_at < end + window)
@@ -184,7 +185,7 @@ def site_metrics(
                 every_time.append(seconds)
                 break
     by_journey = {j: median(times) for j, times in answer_times.items() if j}
-    no_results = Counter(query for query, results in data.searches if results == 0)
+    no_results = Counter(query for _, _, query, results in data.searches if results == 0)
     return SiteMetrics(
         sessions=sessions,
         tickets=data.ticket_count,
@@ -195,5 +196,27 @@ def site_metrics(
         time_to_answer_by_journey=by_journey,
         slow_journeys=sorted(j for j, t in by_journey.items() if t > SLOW_ANSWER_SECONDS),
         no_result_searches=no_results.most_common(top),
-        top_searches=Counter(query for query, _ in data.searches).most_common(top),
+        top_searches=Counter(query for _, _, query, _ in data.searches).most_common(top),
     )
+
+
+@dataclass(frozen=True)
+class ContentGap:
+    query: str
+    searches: int
+    no_results: int
+    tickets_after: int  # searches followed by a ticket from the same session within the window
+
+
+def content_gaps(start: datetime, end: datetime, *, window: timedelta = timedelta(hours=24),
+                 top: int = 50) -> list[ContentGap]:
+    """Normalised queries that found nothing or were followed by a ticket: articles to write."""
+    data = _load(start, end, window)
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for session_id, at, query, results in data.searches:
+        entry = counts[query]
+        entry[0] += 1
+        entry[1] += results == 0
+        entry[2] += _ticket_within(data.tickets.get(session_id, []), at, window)
+    gaps = [ContentGap(query, *entry) for query, entry in counts.items() if entry[1] or entry[2]]
+    return sorted(gaps, key=lambda g: (-(g.no_results + g.tickets_after), g.query))[:top]

@@ -9,7 +9,7 @@ import re
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 
-from app.metrics.deflection import ArticleMetrics, SiteMetrics
+from app.metrics.deflection import ArticleMetrics, ContentGap, SiteMetrics
 
 COLUMNS = ["slug", "journey", "views", "helpful_yes", "helpful_no", "helpfulness",
            "tickets_after_view", "resolution_rate", "resolution_low", "resolution_high",
@@ -79,3 +79,12 @@ def as_csv(rows: list[ArticleMetrics]) -> str:
 
 def as_json(rows: list[ArticleMetrics], site: SiteMetrics) -> str:
     return json.dumps({"articles": [_row(row) for row in rows], "site": asdict(site)}, indent=2)
+
+
+def gaps_as_csv(gaps: list[ContentGap]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["query", "searches", "no_results", "tickets_after"])
+    for gap in gaps:
+        writer.writerow([gap.query, gap.searches, gap.no_results, gap.tickets_after])
+    return buffer.getvalue()
