@@ -161,6 +161,50 @@ def report_deflection(since: str, journey: str | None, output: str) -> None:
         click.echo(report.as_table(rows, site))
 
 
+@report_cli.command("weekly")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the brief (Markdown) to this file instead of printing it.")
+@click.option("--mail", is_flag=True, help="Also mail it to every active manager and admin "
+              "(needs KB_SMTP_URL).")
+def report_weekly(output: Path | None, mail: bool) -> None:
+    """The weekly brief: totals, hot topics, articles that fail, content gaps."""
+    from email.message import EmailMessage
+
+    from app.accounts.models import User
+    from app.events.models import utcnow
+    from app.metrics.weekly import weekly_brief
+    from app.tickets.channels import DeliveryError, SmtpChannel
+
+    config = current_app.config
+    brief = weekly_brief(helpcenter().catalog.all(), utcnow(),
+                         window=timedelta(hours=config["KB_TICKET_WINDOW_HOURS"]),
+                         threshold=config["KB_FLAG_THRESHOLD"])
+    if output:
+        output.write_text(brief, encoding="utf-8")
+        click.echo(f"written to {output}")
+    else:
+        click.echo(brief, nl=False)
+    if not mail:
+        return
+    if not config.get("KB_SMTP_URL"):
+        raise click.ClickException("--mail needs KB_SMTP_URL")
+    recipients = db.session.scalars(select(User.email).where(
+        User.active.is_(True), User.role.in_(["manager", "admin"]))).all()
+    if not recipients:
+        raise click.ClickException("no active manager or admin to mail the brief to")
+    message = EmailMessage()
+    message["Subject"] = brief.splitlines()[0].lstrip("# ")
+    message["From"] = config["KB_MAIL_FROM"]
+    message["To"] = ", ".join(recipients)
+    message.set_content(brief)
+    try:
+        SmtpChannel(config["KB_SMTP_URL"], config["KB_SUPPORT_EMAIL"],
+                    config["KB_MAIL_FROM"]).deliver(message)
+    except DeliveryError as error:
+        raise click.ClickException(f"could not mail the brief: {error}") from None
+    click.echo(f"mailed to {len(recipients)} recipient(s)")
+
+
 def _print_scores(name: str, content, queries_path: Path) -> None:
     from app.search.evaluation import evaluate, read_queries
 

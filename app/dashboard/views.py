@@ -11,6 +11,7 @@ from app.accounts.access import permission_required
 from app.events.models import utcnow
 from app.metrics import report
 from app.metrics.deflection import article_metrics, content_gaps, site_metrics
+from app.metrics.trends import hot_articles, hot_searches
 
 dashboard = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 PERIODS = {"7": 7, "30": 30, "90": 90}
@@ -39,6 +40,8 @@ def index():
         periods=PERIODS, site=site_metrics(helpcenter().catalog.all(), start, end,
                                            window=window),
         gaps=content_gaps(start, end, window=window),
+        hot_searches=hot_searches(end), hot_articles=hot_articles(end),
+        titles={article.slug: article.title for article in helpcenter().catalog.all()},
         threshold=current_app.config["KB_FLAG_THRESHOLD"],
     )
 
