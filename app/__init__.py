@@ -48,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from app.api.views import api
     from app.auth.views import auth
     from app.dashboard.views import dashboard
+    from app.editor.views import editor
     from app.inbox.views import inbox_blueprint
     from app.sessions import web as session_web
     from app.site import site
@@ -58,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health)
     app.register_blueprint(auth)
     app.register_blueprint(dashboard)
+    app.register_blueprint(editor)
     app.register_blueprint(inbox_blueprint)
     app.register_blueprint(api)
     csrf.exempt(api)  # JSON-only endpoints: see app/api/views.py for why that is safe

@@ -85,11 +85,12 @@ def display_path(path: Path) -> str:
 
 
 def parse_article(
-    path: Path, content_dir: Path, journey_slugs: set[str]
+    path: Path, content_dir: Path, journey_slugs: set[str], raw: bytes | None = None
 ) -> tuple[_Parsed | None, list[Problem]]:
+    """Parse one article file (or ``raw``, the bytes it would hold) and check its fields."""
     label = display_path(path)
     relative = path.relative_to(content_dir)
-    raw = path.read_bytes()
+    raw = path.read_bytes() if raw is None else raw
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -174,6 +175,19 @@ def load_content(content_dir: Path, today: date | None = None) -> ContentSet:
     for item in parsed:
         problems.extend(_check_references(item, content_dir, known, media_dir, today))
     return ContentSet(content_dir, journeys, [item.article for item in parsed], problems)
+
+
+def check_article(
+    raw: bytes, path: Path, content_dir: Path, journey_slugs: set[str], known_slugs: set[str],
+    today: date | None = None,
+) -> tuple[Article | None, list[Problem]]:
+    """Validate one article exactly as ``load_content`` would, before it is written to disk."""
+    item, problems = parse_article(path, content_dir, journey_slugs, raw)
+    if item is None:
+        return None, problems
+    problems += _check_references(item, content_dir, known_slugs | {item.article.slug},
+                                  content_dir / MEDIA_DIR, today or date.today())
+    return item.article, problems
 
 
 def _check_references(

@@ -136,6 +136,20 @@ def update(store: IndexStore, content: ContentSet) -> IndexReport:
     return report
 
 
+def index_article(store: IndexStore, article: Article) -> None:
+    """Add or replace one article in the live index (an editor's save): one small commit."""
+    with store.lock():
+        _, ix = store.open()
+        writer = ix.writer(timeout=store.lock_timeout)
+        try:
+            writer.update_document(**article_document(article))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        ix.close()
+
+
 def ensure_index(store: IndexStore, content_loader) -> IndexReport | None:
     """Open the index; if it is missing, damaged or of an old schema, rebuild it from content.
 

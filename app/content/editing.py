@@ -1,0 +1,110 @@
+"""Save an article from the editor: validate like `content check`, write atomically, keep a
+revision, re-index it. Nothing is written when the article is invalid or was changed meanwhile.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from app.content.fields import SLUG_PATTERN
+from app.content.frontmatter import parse_front_matter
+from app.content.loader import check_article
+from app.content.models import Article
+from app.content.problems import Problem
+from app.content.writer import article_text, write_atomically
+
+
+@dataclass
+class Draft:
+    """What the editor form submits."""
+
+    slug: str
+    journey: str
+    fields: dict[str, Any]
+    body: str
+    base_hash: str | None  # hash of the file when the editor was opened; None for a new one
+
+
+@dataclass
+class SaveOutcome:
+    article: Article | None = None
+    text: str = ""
+    errors: dict[str, list[str]] = field(default_factory=dict)  # field -> messages
+    conflict_diff: str | None = None
+
+    @property
+    def saved(self) -> bool:
+        return self.article is not None
+
+
+def file_hash(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def unified_diff(old: str, new: str, old_label: str, new_label: str) -> str:
+    return "".join(difflib.unified_diff(old.splitlines(keepends=True),
+                                        new.splitlines(keepends=True), old_label, new_label))
+
+
+def _errors_by_field(problems: list[Problem], text: str) -> dict[str, list[str]]:
+    try:
+        key_lines = parse_front_matter(text).key_lines
+    except ValueError:
+        key_lines = {}
+    field_at = {line: key for key, line in key_lines.items()}
+    errors: dict[str, list[str]] = {}
+    for problem in problems:
+        if problem.is_error:
+            named = re.search(r"field '(\w+)'", problem.message)  # e.g. a missing field
+            name = field_at.get(problem.line) or (named.group(1) if named else "body")
+            errors.setdefault(name, []).append(problem.message)
+    return errors
+
+
+def save_article(
+    draft: Draft,
+    *,
+    content_dir: Path,
+    journey_slugs: set[str],
+    existing: Article | None,
+    known_slugs: set[str],
+    today: date | None = None,
+) -> SaveOutcome:
+    """Validate and write ``draft``; the caller records the revision and re-indexes."""
+    today = today or date.today()
+    text = article_text({**draft.fields, "updated": today}, draft.body)
+    outcome = SaveOutcome(text=text)
+    if existing is None and not SLUG_PATTERN.match(draft.slug):
+        outcome.errors["slug"] = ["Use lowercase letters, digits and hyphens, e.g. reset-password."]
+    elif existing is None and draft.slug in known_slugs:
+        outcome.errors["slug"] = [f"An article '{draft.slug}' already exists."]
+    if draft.journey not in journey_slugs:
+        outcome.errors["journey"] = [f"Unknown journey '{draft.journey}'."]
+    if outcome.errors:
+        return outcome
+
+    path = content_dir / draft.journey / f"{draft.slug}.md"
+    old_path = content_dir / existing.path if existing else path
+    current = file_hash(old_path)
+    if existing is not None and current != draft.base_hash:
+        saved_now = old_path.read_text(encoding="utf-8") if current else ""
+        outcome.conflict_diff = unified_diff(saved_now, text, "saved meanwhile", "your version")
+        return outcome
+
+    article, problems = check_article(text.encode(), path, content_dir, journey_slugs,
+                                      known_slugs - {draft.slug}, today)
+    errors = _errors_by_field(problems, text)
+    if article is None or errors:
+        outcome.errors = errors or {"body": ["The article is not valid."]}
+        return outcome
+    write_atomically(path, text)
+    if old_path != path:
+        old_path.unlink(missing_ok=True)  # the article moved to another journey
+    outcome.article = article
+    return outcome

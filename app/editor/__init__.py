@@ -1,0 +1,1 @@
+"""The guide editor for editors (and admins)."""

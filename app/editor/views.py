@@ -1,0 +1,192 @@
+"""Editors write and update guides in the browser; content/ stays the source of truth."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from app import helpcenter
+from app.accounts.access import permission_required
+from app.content.editing import Draft, file_hash, save_article, unified_diff
+from app.content.frontmatter import parse_front_matter
+from app.content.render import render_markdown
+from app.editor.revisions import history, record_revision
+from app.events.models import Revision, Vote, utcnow
+from app.events.votes import NO_REASONS
+from app.extensions import db
+from app.metrics.deflection import article_metrics
+from app.search import indexer
+
+editor = Blueprint("editor", __name__, url_prefix="/editor")
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _draft_from_form(slug: str, base_hash: str | None, form) -> Draft:
+    review_by = form.get("review_by", "").strip()
+    try:
+        review_date = date.fromisoformat(review_by) if review_by else None
+    except ValueError:
+        review_date = review_by  # the validator names the field and the expected format
+    fields = {"title": form.get("title", ""), "summary": form.get("summary", ""),
+              "tags": _split(form.get("tags", "")), "urgent": form.get("urgent") == "on",
+              "review_by": review_date, "related": _split(form.get("related", ""))}
+    if not fields["urgent"]:
+        fields["urgent"] = None  # written only when set
+    return Draft(slug=slug.strip(), journey=form.get("journey", ""), fields=fields,
+                 body=form.get("body", ""), base_hash=base_hash)
+
+
+def _form_values(article=None, text: str | None = None) -> dict:
+    if article is None:
+        return {"slug": "", "journey": "", "title": "", "summary": "", "tags": "", "urgent": False,
+                "review_by": "", "related": "", "body": ""}
+    return {"slug": article.slug, "journey": article.journey, "title": article.title,
+            "summary": article.summary, "tags": ", ".join(article.tags),
+            "urgent": article.urgent,
+            "review_by": article.review_by.isoformat() if article.review_by else "",
+            "related": ", ".join(article.related), "body": parse_front_matter(text).body
+            if text else article.body}
+
+
+def _no_votes(slug: str) -> list[Vote]:
+    return list(db.session.scalars(select(Vote).where(Vote.article_slug == slug,
+                                                      Vote.helpful.is_(False))
+                                   .order_by(Vote.updated_at.desc()).limit(50)))
+
+
+@editor.get("/")
+@permission_required("editor")
+def index():
+    center = helpcenter()
+    articles = center.catalog.all()
+    now = utcnow()
+    metrics = {row.slug: row for row in article_metrics(
+        articles, now - timedelta(days=30), now,
+        window=timedelta(hours=current_app.config["KB_TICKET_WINDOW_HOURS"]),
+        threshold=current_app.config["KB_FLAG_THRESHOLD"])}
+    journey = request.args.get("journey")
+    only = request.args.get("only")
+    today = date.today()
+    rows = [a for a in articles if (not journey or a.journey == journey)
+            and (only != "stale" or a.is_stale(today))
+            and (only != "flagged" or metrics[a.slug].flagged)]
+    return render_template("editor/index.html", rows=rows, metrics=metrics, today=today,
+                           journeys=center.journeys(), journey=journey, only=only)
+
+
+def _render_form(article, values, *, errors=None, preview=None, conflict=None, base_hash=None,
+                 status=200):
+    slug = article.slug if article else None
+    return render_template(
+        "editor/edit.html", article=article, values=values, errors=errors or {},
+        preview=preview, conflict=conflict, base_hash=base_hash,
+        journeys=helpcenter().journeys(), reasons=NO_REASONS,
+        no_votes=_no_votes(slug) if slug else [],
+    ), status
+
+
+@editor.get("/new")
+@permission_required("editor")
+def new():
+    return _render_form(None, _form_values())
+
+
+@editor.get("/<slug>")
+@permission_required("editor")
+def edit(slug: str):
+    center = helpcenter()
+    article = center.catalog.get(slug)
+    if article is None:
+        abort(404)
+    path = center.content_dir / article.path
+    text = path.read_text(encoding="utf-8") if path.is_file() else None
+    return _render_form(article, _form_values(article, text), base_hash=file_hash(path))
+
+
+@editor.post("/new")
+@editor.post("/<slug>")
+@permission_required("editor")
+def save(slug: str | None = None):
+    return _save(slug, request.form)
+
+
+def _save(slug: str | None, form):
+    center = helpcenter()
+    article = center.catalog.get(slug) if slug else None
+    if slug and article is None:
+        abort(404)
+    values = {**form.to_dict(), "urgent": form.get("urgent") == "on"}
+    base_hash = form.get("base_hash") or None
+    if form.get("action") == "preview":
+        return _render_form(article, values, preview=render_markdown(values.get("body", "")),
+                            base_hash=base_hash)
+    draft = _draft_from_form(slug or form.get("slug", ""), base_hash, form)
+    outcome = save_article(
+        draft, content_dir=center.content_dir,
+        journey_slugs={j.slug for j in center.journeys()}, existing=article,
+        known_slugs={a.slug for a in center.catalog.all()},
+    )
+    if not outcome.saved:
+        return _render_form(article, values, errors=outcome.errors,
+                            conflict=outcome.conflict_diff, base_hash=base_hash,
+                            status=409 if outcome.conflict_diff else 400)
+    saved = outcome.article
+    record_revision(saved.slug, saved.path, outcome.text, saved.content_hash,
+                    form.get("change_summary", ""), current_user.id, current_user.email)
+    indexer.index_article(center.store, saved)
+    return redirect(url_for("editor.edit", slug=saved.slug, saved=1))
+
+
+@editor.get("/<slug>/history")
+@permission_required("editor")
+def article_history(slug: str):
+    revisions = history(slug)
+    if not revisions and helpcenter().catalog.get(slug) is None:
+        abort(404)
+    return render_template("editor/history.html", slug=slug, revisions=revisions)
+
+
+def _revision(slug: str, revision_id: int) -> Revision:
+    revision = db.session.get(Revision, revision_id)
+    if revision is None or revision.article_slug != slug:
+        abort(404)
+    return revision
+
+
+@editor.get("/<slug>/diff")
+@permission_required("editor")
+def diff(slug: str):
+    older = _revision(slug, request.args.get("a", type=int) or 0)
+    newer = _revision(slug, request.args.get("b", type=int) or 0)
+    return render_template("editor/diff.html", slug=slug, older=older, newer=newer,
+                           diff=unified_diff(older.text, newer.text, f"revision {older.id}",
+                                             f"revision {newer.id}"))
+
+
+@editor.post("/<slug>/restore/<int:revision_id>")
+@permission_required("editor")
+def restore(slug: str, revision_id: int):
+    """Write an old revision back as a new revision (nothing in the history is lost)."""
+    center = helpcenter()
+    revision = _revision(slug, revision_id)
+    article = center.catalog.get(slug)
+    front = parse_front_matter(revision.text)
+    data = front.data
+    form = MultiDict({
+        "slug": slug, "journey": revision.path.split("/")[0],
+        "title": data.get("title", ""), "summary": data.get("summary", ""),
+        "tags": ", ".join(data.get("tags") or []), "related": ", ".join(data.get("related") or []),
+        "review_by": str(data.get("review_by") or ""), "body": front.body,
+        "base_hash": file_hash(center.content_dir / article.path) if article else "",
+        "change_summary": f"Restored revision {revision_id}",
+    })
+    if data.get("urgent"):
+        form["urgent"] = "on"
+    return _save(slug if article else None, form)
