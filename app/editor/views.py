@@ -36,7 +36,8 @@ def _draft_from_form(slug: str, base_hash: str | None, form) -> Draft:
         review_date = review_by  # the validator names the field and the expected format
     fields = {"title": form.get("title", ""), "summary": form.get("summary", ""),
               "tags": _split(form.get("tags", "")), "urgent": form.get("urgent") == "on",
-              "review_by": review_date, "related": _split(form.get("related", ""))}
+              "review_by": review_date, "related": _split(form.get("related", "")),
+              "lang": form.get("lang") or None}
     if not fields["urgent"]:
         fields["urgent"] = None  # written only when set
     return Draft(slug=slug.strip(), journey=form.get("journey", ""), fields=fields,
@@ -51,8 +52,8 @@ def _form_values(article=None, text: str | None = None) -> dict:
             "summary": article.summary, "tags": ", ".join(article.tags),
             "urgent": article.urgent,
             "review_by": article.review_by.isoformat() if article.review_by else "",
-            "related": ", ".join(article.related), "body": parse_front_matter(text).body
-            if text else article.body}
+            "related": ", ".join(article.related), "lang": article.lang,
+            "body": parse_front_matter(text).body if text else article.body}
 
 
 def _no_votes(slug: str) -> list[Vote]:
@@ -184,6 +185,7 @@ def restore(slug: str, revision_id: int):
         "title": data.get("title", ""), "summary": data.get("summary", ""),
         "tags": ", ".join(data.get("tags") or []), "related": ", ".join(data.get("related") or []),
         "review_by": str(data.get("review_by") or ""), "body": front.body,
+        "lang": data.get("lang") or "",
         "base_hash": file_hash(center.content_dir / article.path) if article else "",
         "change_summary": f"Restored revision {revision_id}",
     })
