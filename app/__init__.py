@@ -32,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
     from app.accounts import models as _accounts  # noqa: F401
+    from app.editor import models as _editor  # noqa: F401
     from app.events import models as _events  # noqa: F401  (register tables with SQLAlchemy)
     from app.tickets import models as _tickets  # noqa: F401
 

@@ -173,7 +173,7 @@ def report_weekly(output: Path | None, mail: bool) -> None:
     from app.accounts.models import User
     from app.events.models import utcnow
     from app.metrics.weekly import weekly_brief
-    from app.tickets.channels import DeliveryError, SmtpChannel
+    from app.tickets.channels import DeliveryError, smtp_channel
 
     config = current_app.config
     brief = weekly_brief(helpcenter().catalog.all(), utcnow(),
@@ -186,7 +186,8 @@ def report_weekly(output: Path | None, mail: bool) -> None:
         click.echo(brief, nl=False)
     if not mail:
         return
-    if not config.get("KB_SMTP_URL"):
+    smtp = smtp_channel(config)
+    if smtp is None:
         raise click.ClickException("--mail needs KB_SMTP_URL")
     recipients = db.session.scalars(select(User.email).where(
         User.active.is_(True), User.role.in_(["manager", "admin"]))).all()
@@ -198,8 +199,7 @@ def report_weekly(output: Path | None, mail: bool) -> None:
     message["To"] = ", ".join(recipients)
     message.set_content(brief)
     try:
-        SmtpChannel(config["KB_SMTP_URL"], config["KB_SUPPORT_EMAIL"],
-                    config["KB_MAIL_FROM"]).deliver(message)
+        smtp.deliver(message)
     except DeliveryError as error:
         raise click.ClickException(f"could not mail the brief: {error}") from None
     click.echo(f"mailed to {len(recipients)} recipient(s)")

@@ -48,6 +48,15 @@ def _coerce(key: str, value: Any) -> Any:
     return value
 
 
+def _checked(key: str, value: Any) -> Any:
+    try:
+        return _coerce(key, value)
+    except ValueError:
+        raise RuntimeError(f"{key}={value!r} is not valid: expected "
+                           f"{'numbers separated by commas' if key in _LIST_KEYS else 'a number'}"
+                           ) from None
+
+
 def resolve_path(value: str | os.PathLike[str]) -> Path:
     """Relative paths are taken from the project directory, not the working directory."""
     path = Path(value)
@@ -59,9 +68,9 @@ def load_config(overrides: dict[str, Any] | None, instance_path: Path) -> dict[s
     config: dict[str, Any] = {}
     for key, default in DEFAULTS.items():
         value = os.environ.get(key, default)
-        config[key] = _coerce(key, value) if value is not None else None
+        config[key] = _checked(key, value) if value is not None else None
     for key, value in (overrides or {}).items():
-        config[key] = _coerce(key, value)
+        config[key] = _checked(key, value)
 
     config["KB_CONTENT_DIR"] = resolve_path(config["KB_CONTENT_DIR"])
     config["KB_INDEX_DIR"] = resolve_path(config["KB_INDEX_DIR"])

@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from app.content import ContentSet, Journey, load_content
+from app.content import Article, ContentSet, Journey, load_content
 from app.content.journeys import JOURNEYS_FILE, load_journeys
 from app.search import IndexStore, IndexUnavailable, SearchPage, SearchService, indexer
 from app.search.catalog import Catalog
@@ -65,6 +65,10 @@ class HelpCenter:
 
     def rebuild_index(self) -> indexer.IndexReport:
         return indexer.rebuild(self.store, self.load_content())
+
+    def index_article(self, article: Article) -> None:
+        """Replace one article in the live index (an editor's save)."""
+        indexer.index_article(self.store, article)
 
     def update_index(self) -> indexer.IndexReport:
         return indexer.update(self.store, self.load_content())

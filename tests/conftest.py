@@ -161,6 +161,43 @@ def staff_app(make_app):
     return app
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Mailbox:
+    """What a local aiosmtpd server received."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+def start_smtp_server(port: int | None = None):
+    """A real SMTP server on 127.0.0.1: (controller, mailbox); call controller.stop()."""
+    controller_module = pytest.importorskip("aiosmtpd.controller",
+                                            reason="aiosmtpd is not installed")
+    mailbox = Mailbox()
+    controller = controller_module.Controller(mailbox, hostname="127.0.0.1",
+                                              port=port or free_port())
+    controller.start()
+    return controller, mailbox
+
+
+@pytest.fixture()
+def smtp_server():
+    controller, mailbox = start_smtp_server()
+    yield controller, mailbox
+    controller.stop()
+
+
 @pytest.fixture()
 def client(app):
     return app.test_client()

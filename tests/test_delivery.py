@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -16,36 +15,10 @@ from app.extensions import db
 from app.tickets.channels import SIGNATURE_HEADER, sign
 from app.tickets.models import OutboxMessage
 from app.tickets.outbox import backoff
-from tests.conftest import BROWSER
-
-aiosmtpd = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is not installed")
+from tests.conftest import BROWSER, free_port, start_smtp_server
 
 TICKET = {"email": "ana@example.com", "subject": "Order never arrived",
           "description": "Order PR-1 shows delivered but nothing came."}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture()
-def smtp_server():
-    inbox = Inbox()
-    controller = aiosmtpd.Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 class Receiver(BaseHTTPRequestHandler):
@@ -115,9 +88,7 @@ def test_mail_server_down_keeps_the_ticket_and_retries_until_delivered(make_app)
     not_due = runner.invoke(args=["tickets", "deliver"])
     assert "delivered 0" in not_due.output  # backoff not passed yet
 
-    inbox = Inbox()
-    controller = aiosmtpd.Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    controller, inbox = start_smtp_server(port)
     try:
         result = runner.invoke(args=["tickets", "deliver", "--all"])
     finally:

@@ -97,24 +97,16 @@ def test_empty_reply_is_refused(staff_app):
     assert "write a reply or change the status" in response.get_data(as_text=True)
 
 
-def test_reply_is_mailed_to_the_user_when_smtp_is_configured(make_app):
-    aiosmtpd = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is not installed")
-    from tests.test_delivery import Inbox, free_port
-
-    mailbox = Inbox()
-    controller = aiosmtpd.Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        app = make_app(KB_SMTP_URL=f"smtp://127.0.0.1:{controller.port}",
-                       KB_SUPPORT_EMAIL="support@pronto.test")
-        add_staff(app, "agent@pronto.test", "agent")
-        reference, _, _ = open_ticket(app)
-        client, _ = sign_in(app, "agent@pronto.test")
-        token = csrf_token(client, f"/inbox/{reference}")
-        client.post(f"/inbox/{reference}", headers=BROWSER, data={
-            "csrf_token": token, "status": "pending", "note": "Which plan are you on?"})
-    finally:
-        controller.stop()
+def test_reply_is_mailed_to_the_user_when_smtp_is_configured(make_app, smtp_server):
+    controller, mailbox = smtp_server
+    app = make_app(KB_SMTP_URL=f"smtp://127.0.0.1:{controller.port}",
+                   KB_SUPPORT_EMAIL="support@pronto.test")
+    add_staff(app, "agent@pronto.test", "agent")
+    reference, _, _ = open_ticket(app)
+    client, _ = sign_in(app, "agent@pronto.test")
+    token = csrf_token(client, f"/inbox/{reference}")
+    client.post(f"/inbox/{reference}", headers=BROWSER, data={
+        "csrf_token": token, "status": "pending", "note": "Which plan are you on?"})
     recipients = [envelope.rcpt_tos for envelope in mailbox.messages]
     assert recipients == [["support@pronto.test"], ["lee@example.com"]]
     reply = mailbox.messages[1].content.decode()

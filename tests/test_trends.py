@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from app.events.models import utcnow
 from app.events.recorder import record_article_view, record_search
 from app.metrics.trends import hot_articles, hot_searches
@@ -51,25 +49,17 @@ def test_hot_searches_and_rises(make_app):
             articles["buy-a-gift-card"].last_week) == (3, 1)
 
 
-def test_weekly_brief_prints_and_mails(make_app):
-    aiosmtpd = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is not installed")
-    from tests.test_delivery import Inbox, free_port
-
-    mailbox = Inbox()
-    controller = aiosmtpd.Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        app = make_app(KB_SMTP_URL=f"smtp://127.0.0.1:{controller.port}")
-        add_staff(app, "manager@pronto.test", "manager")
-        add_staff(app, "agent@pronto.test", "agent")
-        with app.app_context():
-            seed(utcnow())
-        runner = app.test_cli_runner()
-        printed = runner.invoke(args=["report", "weekly"])
-        assert printed.exit_code == 0, printed.output
-        mailed = runner.invoke(args=["report", "weekly", "--mail"])
-    finally:
-        controller.stop()
+def test_weekly_brief_prints_and_mails(make_app, smtp_server):
+    controller, mailbox = smtp_server
+    app = make_app(KB_SMTP_URL=f"smtp://127.0.0.1:{controller.port}")
+    add_staff(app, "manager@pronto.test", "manager")
+    add_staff(app, "agent@pronto.test", "agent")
+    with app.app_context():
+        seed(utcnow())
+    runner = app.test_cli_runner()
+    printed = runner.invoke(args=["report", "weekly"])
+    assert printed.exit_code == 0, printed.output
+    mailed = runner.invoke(args=["report", "weekly", "--mail"])
     text = printed.output
     for heading in ("# Help center weekly brief", "## Totals", "## Hot topics",
                     "## Articles needing attention", "## Content gaps"):

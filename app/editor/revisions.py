@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.events.models import Revision
+from app.editor.models import Revision
 from app.extensions import db
 
 

@@ -14,12 +14,12 @@ from app.accounts.access import permission_required
 from app.content.editing import Draft, file_hash, save_article, unified_diff
 from app.content.frontmatter import parse_front_matter
 from app.content.render import render_markdown
+from app.editor.models import Revision
 from app.editor.revisions import history, record_revision
-from app.events.models import Revision, Vote, utcnow
+from app.events.models import Vote, utcnow
 from app.events.votes import NO_REASONS
 from app.extensions import db
 from app.metrics.deflection import article_metrics
-from app.search import indexer
 
 editor = Blueprint("editor", __name__, url_prefix="/editor")
 
@@ -141,7 +141,7 @@ def _save(slug: str | None, form):
     saved = outcome.article
     record_revision(saved.slug, saved.path, outcome.text, saved.content_hash,
                     form.get("change_summary", ""), current_user.id, current_user.email)
-    indexer.index_article(center.store, saved)
+    center.index_article(saved)
     return redirect(url_for("editor.edit", slug=saved.slug, saved=1))
 
 

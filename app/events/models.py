@@ -95,18 +95,3 @@ class Vote(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-
-class Revision(db.Model):
-    """One saved version of an article file, written through the editor."""
-
-    __tablename__ = "revisions"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    article_slug: Mapped[str] = mapped_column(String(200), index=True)
-    path: Mapped[str] = mapped_column(String(400))
-    text: Mapped[str] = mapped_column(Text)
-    content_hash: Mapped[str] = mapped_column(String(64))
-    summary: Mapped[str] = mapped_column(String(300))
-    author_id: Mapped[int | None] = mapped_column(Integer)
-    author_email: Mapped[str | None] = mapped_column(String(254))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -156,19 +156,24 @@ class LogChannel:
                     payload["reference"], payload["priority"], ticket_text(payload))
 
 
-def reply_channel(config: dict[str, Any]) -> Channel | None:
-    """Replies reach users only by mail, so only when SMTP is configured."""
+def smtp_channel(config: dict[str, Any]) -> SmtpChannel | None:
+    """Mail to the support team through KB_SMTP_URL, or None when it is not configured."""
     if not config.get("KB_SMTP_URL"):
         return None
-    smtp = SmtpChannel(config["KB_SMTP_URL"], config["KB_SUPPORT_EMAIL"], config["KB_MAIL_FROM"])
-    return ReplyMailChannel(smtp, config["KB_SUPPORT_EMAIL"])
+    return SmtpChannel(config["KB_SMTP_URL"], config["KB_SUPPORT_EMAIL"], config["KB_MAIL_FROM"])
+
+
+def reply_channel(config: dict[str, Any]) -> Channel | None:
+    """Replies reach users only by mail, so only when SMTP is configured."""
+    smtp = smtp_channel(config)
+    return ReplyMailChannel(smtp, config["KB_SUPPORT_EMAIL"]) if smtp else None
 
 
 def configured_channels(config: dict[str, Any]) -> dict[str, Channel]:
     channels: dict[str, Channel] = {}
-    if config.get("KB_SMTP_URL"):
-        channels["smtp"] = SmtpChannel(config["KB_SMTP_URL"], config["KB_SUPPORT_EMAIL"],
-                                       config["KB_MAIL_FROM"])
+    smtp = smtp_channel(config)
+    if smtp:
+        channels["smtp"] = smtp
     if config.get("KB_TICKET_WEBHOOK_URL"):
         secret = config.get("KB_TICKET_WEBHOOK_SECRET") or config["SECRET_KEY"]
         channels["webhook"] = WebhookChannel(config["KB_TICKET_WEBHOOK_URL"], secret)

@@ -7,7 +7,6 @@ import hmac
 import logging
 import threading
 from datetime import timedelta
-from typing import Any
 
 from flask import Flask
 
@@ -85,6 +84,3 @@ class TicketDesk:
             return f"within {minutes} minutes"
         hours = minutes / 60
         return f"within {hours:g} hour{'s' if hours != 1 else ''}"
-
-    def describe(self) -> dict[str, Any]:
-        return {"channels": sorted(self.channels), "delivery": self.delivery_mode}

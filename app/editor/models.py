@@ -1,0 +1,27 @@
+"""Revisions of articles saved through the editor."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.events.models import BigId, UTCDateTime, utcnow
+from app.extensions import db
+
+
+class Revision(db.Model):
+    """One saved version of an article file, written through the editor."""
+
+    __tablename__ = "revisions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    article_slug: Mapped[str] = mapped_column(String(200), index=True)
+    path: Mapped[str] = mapped_column(String(400))
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[str] = mapped_column(String(300))
+    author_id: Mapped[int | None] = mapped_column(Integer)
+    author_email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
