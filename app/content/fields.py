@@ -8,7 +8,8 @@ from typing import Any
 
 REQUIRED_FIELDS = ("title", "summary")
 KNOWN_FIELDS = frozenset(
-    {"title", "summary", "tags", "lang", "urgent", "updated", "review_by", "related"}
+    {"title", "summary", "tags", "lang", "translation_key", "urgent", "updated", "review_by",
+     "related"}
 )
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANG_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
@@ -76,3 +77,18 @@ def as_lang(value: Any, name: str) -> str:
     if not isinstance(value, str) or not LANG_PATTERN.match(value.strip()):
         raise FieldError(f"'{name}' must be a language code such as en or zh-CN, not {value!r}")
     return value.strip()
+
+
+def as_slug(value: Any, name: str) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not SLUG_PATTERN.match(text):
+        raise FieldError(f"'{name}' must be a slug (lowercase letters, digits and hyphens), "
+                         f"not {value!r}")
+    return text
+
+
+def primary_language(lang: str) -> str:
+    """The language without its region: ``zh-CN`` -> ``zh``."""
+    return lang.split("-", 1)[0].lower()

@@ -52,6 +52,9 @@ def load_journeys(content_dir: Path) -> tuple[list[Journey], list[Problem]]:
         if not isinstance(title, str) or not title.strip():
             problems.append(Problem(label, line, f"journey '{slug}' needs a 'title'"))
             continue
+        translations, problem = _translations(item.get("translations"), slug, label, line)
+        if problem:
+            problems.append(problem)
         seen.add(slug)
         journeys.append(
             Journey(
@@ -59,6 +62,25 @@ def load_journeys(content_dir: Path) -> tuple[list[Journey], list[Problem]]:
                 title=title.strip(),
                 description=str(item.get("description") or "").strip(),
                 icon=str(item.get("icon") or "").strip(),
+                translations=translations,
             )
         )
     return journeys, problems
+
+
+def _translations(
+    value: object, slug: str, label: str, line: int
+) -> tuple[dict[str, tuple[str, str]], Problem | None]:
+    """``translations: {zh: {title: …, description: …}}`` -> {"zh": (title, description)}."""
+    if value is None:
+        return {}, None
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        return {}, Problem(label, line, f"journey '{slug}': 'translations' must map a language "
+                                        "code to {title, description}")
+    return {
+        str(lang).split("-", 1)[0].lower(): (
+            str(texts.get("title") or "").strip(),
+            str(texts.get("description") or "").strip(),
+        )
+        for lang, texts in value.items()
+    }, None

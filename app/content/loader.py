@@ -30,6 +30,7 @@ FIELD_PARSERS: dict[str, FieldParser] = {
     "summary": lambda v, n: f.as_text(v, n, f.MAX_SUMMARY_LENGTH),
     "tags": lambda v, n: tuple(t.lower() for t in f.as_string_list(v, n)),
     "lang": f.as_lang,
+    "translation_key": f.as_slug,
     "urgent": f.as_bool,
     "updated": f.as_date,
     "review_by": f.as_date,

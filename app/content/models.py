@@ -12,6 +12,15 @@ class Journey:
     title: str
     description: str = ""
     icon: str = ""
+    # Other languages: {"zh": ("账户与安全", "管理登录、个人信息…")}.
+    translations: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False,
+                                                     hash=False)
+
+    def title_for(self, lang: str) -> str:
+        return self.translations.get(lang, (self.title, ""))[0] or self.title
+
+    def description_for(self, lang: str) -> str:
+        return self.translations.get(lang, ("", self.description))[1] or self.description
 
 
 @dataclass(frozen=True)
@@ -25,10 +34,21 @@ class Article:
     content_hash: str
     tags: tuple[str, ...] = ()
     lang: str = "en"
+    # Translations of one article share a key; without one, the key is the article's slug.
+    translation_key: str | None = None
     urgent: bool = False
     updated: date | None = None
     review_by: date | None = None
     related: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def language(self) -> str:
+        """The primary language code (``zh`` for ``zh-CN``)."""
+        return self.lang.split("-", 1)[0].lower()
+
+    @property
+    def translation_group(self) -> str:
+        return self.translation_key or self.slug
 
     def is_stale(self, today: date) -> bool:
         """Past its ``review_by`` date: shown with a banner until someone reviews it."""

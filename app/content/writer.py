@@ -10,7 +10,8 @@ from typing import Any
 
 import yaml
 
-FIELD_ORDER = ("title", "summary", "tags", "lang", "urgent", "updated", "review_by", "related")
+FIELD_ORDER = ("title", "summary", "tags", "lang", "translation_key", "urgent", "updated",
+               "review_by", "related")
 
 
 def article_text(fields: dict[str, Any], body: str) -> str:

@@ -75,6 +75,8 @@ class Event(db.Model):
     position: Mapped[int | None] = mapped_column(Integer)
     search_event_id: Mapped[int | None] = mapped_column(BigId)
     source: Mapped[str | None] = mapped_column(String(20))
+    # The interface language of the request (primary code: en, zh).
+    lang: Mapped[str | None] = mapped_column(String(10))
 
 
 class Vote(db.Model):

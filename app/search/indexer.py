@@ -44,6 +44,8 @@ def article_document(article: Article) -> dict[str, Any]:
         "slug": article.slug,
         "journey": article.journey,
         "lang": article.lang,
+        "language": article.language,
+        "translation_key": article.translation_group,
         "title": article.title,
         "summary": article.summary,
         "tags": tags,
@@ -190,6 +192,8 @@ def article_from_document(document: dict[str, Any]) -> Article:
         content_hash=document["content_hash"],
         tags=tuple(document.get("tag_list") or ()),
         lang=document.get("lang") or "en",
+        translation_key=(document.get("translation_key")
+                         if document.get("translation_key") != document["slug"] else None),
         urgent=bool(document.get("urgent")),
         updated=date.fromisoformat(document["updated"]) if document.get("updated") else None,
         review_by=(date.fromisoformat(document["review_by"])

@@ -25,6 +25,8 @@ class Ticket(db.Model):
     priority: Mapped[str] = mapped_column(String(2))
     priority_reason: Mapped[str] = mapped_column(String(200))
     journey: Mapped[str | None] = mapped_column(String(100))
+    # The interface language the user wrote in (primary code: en, zh).
+    lang: Mapped[str | None] = mapped_column(String(10))
     article_slug: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="open")
     session_id: Mapped[str | None] = mapped_column(String(64), index=True)
