@@ -74,14 +74,15 @@ class HelpCenter:
         return indexer.update(self.store, self.load_content())
 
     def search(self, text: str, journey: str | None = None, page: int = 1,
-               page_size: int | None = None) -> SearchPage:
-        """Search; a vanished or damaged index is rebuilt once, then the query is retried."""
+               page_size: int | None = None, lang: str | None = None) -> SearchPage:
+        """Search, results in ``lang`` first; a vanished or damaged index is rebuilt once,
+        then the query is retried."""
         try:
-            return self.search_service.search(text, journey, page, page_size)
+            return self.search_service.search(text, journey, page, page_size, lang)
         except IndexUnavailable:
             self.index_failed()
             self.ensure_ready()
-            return self.search_service.search(text, journey, page, page_size)
+            return self.search_service.search(text, journey, page, page_size, lang)
 
     def journeys(self) -> list[Journey]:
         """Journeys in display order, re-read when ``journeys.yml`` changes."""

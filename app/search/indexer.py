@@ -12,6 +12,7 @@ from whoosh.index import create_in
 
 from app.content import Article, ContentSet
 from app.content.render import markdown_to_text
+from app.search.analysis import has_chinese
 from app.search.schema import build_schema
 from app.search.store import IndexStore, IndexUnavailable
 
@@ -40,7 +41,7 @@ def article_document(article: Article) -> dict[str, Any]:
     """The fields stored and indexed for one article."""
     text = markdown_to_text(article.body)
     tags = " ".join(article.tags)
-    return {
+    document = {
         "slug": article.slug,
         "journey": article.journey,
         "lang": article.lang,
@@ -62,6 +63,9 @@ def article_document(article: Article) -> dict[str, Any]:
         "path": article.path,
         "content_hash": article.content_hash,
     }
+    if has_chinese(article.title) or has_chinese(text):
+        document["cjk"] = f"{article.title}\n{article.summary}\n{tags}\n{text}"
+    return document
 
 
 def _rejected(content: ContentSet) -> list[str]:

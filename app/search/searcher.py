@@ -21,13 +21,14 @@ from whoosh.qparser import (
     OrGroup,
     PhrasePlugin,
 )
-from whoosh.query import Query, Term
+from whoosh.query import And, Query, Term
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
+from app.search.analysis import has_chinese
 from app.search.schema import (
+    CHINESE_FIELD_BOOSTS,
     FIELD_BOOSTS,
-    SEARCH_FIELDS,
     build_schema,
     spelling_analyzer,
 )
@@ -100,7 +101,8 @@ def _coordination(searcher: Searcher, query: Query, docnums: list[int]) -> dict[
     Walks each query term's postings once with skip_to over the sorted candidates, which is
     far cheaper than asking Whoosh to record matched terms for every matching document.
     """
-    terms = {(field, word) for field, word in query.iter_all_terms() if field in FIELD_BOOSTS}
+    terms = {(field, word) for field, word in query.iter_all_terms()
+             if field in FIELD_BOOSTS}  # words, not the character pairs of the cjk field
     words = {word for _, word in terms}
     if len(words) < 2 or not docnums:
         return {}
@@ -120,6 +122,32 @@ def _coordination(searcher: Searcher, query: Query, docnums: list[int]) -> dict[
             if postings.is_active() and postings.id() == docnum:
                 matched[docnum].add(word)
     return {docnum: len(found) / len(words) for docnum, found in matched.items()}
+
+
+def _has_several_languages(searcher: Searcher) -> bool:
+    languages = iter(searcher.reader().lexicon("language"))
+    return next(languages, None) is not None and next(languages, None) is not None
+
+
+def _rank(
+    searcher: Searcher, query: Query, limit: int, filter: Query | None, mask: Query | None = None
+) -> tuple[list[tuple[int, float]], int, bool]:
+    """The first ``limit`` (docnum, score) pairs, the match count and whether it is exact.
+
+    A plain OR lets Whoosh use its fast preloaded union (a coordination factor forces a slower
+    matcher tree); the bonus for matching more of the words is applied afterwards to the first
+    RESCORE_WINDOW results (see _coordination).
+    """
+    results = searcher.search(query, limit=limit, filter=filter, mask=mask)
+    scored = [(hit.docnum, hit.score) for hit in results]
+    bonus = _coordination(searcher, query, [docnum for docnum, _ in scored[:RESCORE_WINDOW]])
+    head = sorted(((docnum, score * (1 + COORDINATION_BONUS * bonus.get(docnum, 0.0)))
+                   for docnum, score in scored[:RESCORE_WINDOW]),
+                  key=lambda item: item[1], reverse=True)
+    estimate = results.estimated_length()
+    exact = results.scored_length() < limit or estimate <= EXACT_COUNT_LIMIT
+    total = len(results) if exact else min(estimate, searcher.doc_count())
+    return head + scored[RESCORE_WINDOW:], total, exact
 
 
 class SearcherPool:
@@ -204,22 +232,25 @@ class SearchService:
         self.pool = SearcherPool(store)
         self.page_size = page_size
         self.max_query_length = max_query_length
-        self._parser = self._make_parser()
+        self._parser = self._make_parser(FIELD_BOOSTS)
+        self._chinese_parser = self._make_parser(CHINESE_FIELD_BOOSTS)
         self._words = spelling_analyzer()
         self._cache: OrderedDict[tuple, SearchPage] = OrderedDict()
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
 
     @staticmethod
-    def _make_parser() -> MultifieldParser:
+    def _make_parser(boosts: dict[str, float]) -> MultifieldParser:
         """Plain words and "quoted phrases" only: no field names, wildcards or operators."""
+        boosts = {field: boost for field, boost in boosts.items() if boost > 0}
         return MultifieldParser(
-            list(SEARCH_FIELDS), build_schema(), fieldboosts=FIELD_BOOSTS,
+            list(boosts), build_schema(), fieldboosts=boosts,
             group=OrGroup, plugins=[PhrasePlugin()],
         )
 
     def parse(self, text: str) -> Query:
-        return self._parser.parse(text)
+        parser = self._chinese_parser if has_chinese(text) else self._parser
+        return parser.parse(text)
 
     def search(
         self,
@@ -227,8 +258,12 @@ class SearchService:
         journey: str | None = None,
         page: int = 1,
         page_size: int | None = None,
+        lang: str | None = None,
     ) -> SearchPage:
-        """One page of ranked results. Raises QueryError or IndexUnavailable."""
+        """One page of ranked results, those in ``lang`` (a primary language code) first.
+
+        Raises QueryError or IndexUnavailable.
+        """
         text = normalize_query(text, self.max_query_length)
         page_size = page_size or self.page_size
         if not 1 <= page_size <= MAX_PAGE_SIZE:
@@ -236,37 +271,34 @@ class SearchService:
         if page < 1:
             raise QueryError("Page numbers start at 1.")
         with self.pool.searcher() as (searcher, version):
-            key = (version, text.lower(), journey, page, page_size)
+            key = (version, text.lower(), journey, page, page_size, lang)
             cached = self._cache_get(key)
             if cached is not None:
                 return cached
-            result = self._run(searcher, text, journey, page, page_size)
+            result = self._run(searcher, text, journey, page, page_size, lang)
             if result.total < FEW_RESULTS:
                 suggestion = self._suggest(searcher, text)
                 if suggestion:
-                    result = self._with_suggestion(searcher, result, suggestion)
+                    result = self._with_suggestion(searcher, result, suggestion, lang)
             self._cache_put(key, result)
             return result
 
     def _run(
-        self, searcher: Searcher, text: str, journey: str | None, page: int, page_size: int
+        self, searcher: Searcher, text: str, journey: str | None, page: int, page_size: int,
+        lang: str | None = None,
     ) -> SearchPage:
         query = self.parse(text)
         journey_filter = Term("journey", journey) if journey else None
-        # A plain OR lets Whoosh use its fast preloaded union (a coordination factor forces a
-        # slower matcher tree); the bonus for matching more of the words is applied afterwards
-        # to the first RESCORE_WINDOW results (see _coordination).
         limit = max(RESCORE_WINDOW, page * page_size)
-        results = searcher.search(query, limit=limit, filter=journey_filter)
-        scored = [(hit.docnum, hit.score) for hit in results]
-        bonus = _coordination(searcher, query, [docnum for docnum, _ in scored[:RESCORE_WINDOW]])
-        head = sorted(((docnum, score * (1 + COORDINATION_BONUS * bonus.get(docnum, 0.0)))
-                       for docnum, score in scored[:RESCORE_WINDOW]),
-                      key=lambda item: item[1], reverse=True)
-        ranked = head + scored[RESCORE_WINDOW:]
-        estimate = results.estimated_length()
-        exact = results.scored_length() < limit or estimate <= EXACT_COUNT_LIMIT
-        total = len(results) if exact else min(estimate, searcher.doc_count())
+        if lang and _has_several_languages(searcher):
+            # The user's language first, then the rest: two rankings, one after the other.
+            mine = Term("language", lang)
+            first, total, exact = _rank(searcher, query, limit,
+                                        And([journey_filter, mine]) if journey_filter else mine)
+            rest, more, more_exact = _rank(searcher, query, limit, journey_filter, mask=mine)
+            ranked, total, exact = first + rest, total + more, exact and more_exact
+        else:
+            ranked, total, exact = _rank(searcher, query, limit, journey_filter)
         body_words = frozenset(word for field, word in query.iter_all_terms() if field == "body")
         start = (page - 1) * page_size
         hits = []
@@ -306,10 +338,11 @@ class SearchService:
                 changed = True
         return corrected if changed and corrected.lower() != text.lower() else None
 
-    def _with_suggestion(self, searcher: Searcher, result: SearchPage, suggestion: str):
+    def _with_suggestion(self, searcher: Searcher, result: SearchPage, suggestion: str,
+                         lang: str | None = None):
         if result.total == 0:
             alternative = self._run(searcher, suggestion, result.journey, result.page,
-                                    result.page_size)
+                                    result.page_size, lang)
             if alternative.total:
                 return replace(alternative, query=result.query, did_you_mean=suggestion,
                                showing_suggestion=True)

@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable, Iterable
 from html import escape
 
+from app.search.analysis import MixedTokenizer, has_chinese
+
 WORD = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)  # the index's tokenizer pattern
 SCAN_LIMIT = 20_000  # characters of an article searched for a passage
 BEFORE, AFTER = 60, 160  # characters of context around the first match of a passage
@@ -26,8 +28,8 @@ def make_snippet(
     if not wanted:
         return None
     text = text[:SCAN_LIMIT]
-    matches = [(m.start(), m.end(), key) for m in WORD.finditer(text)
-               if (key := stem(m.group().lower())) in wanted]
+    matches = [(start, end, key) for start, end, word in _words(text)
+               if (key := stem(word.lower())) in wanted]
     if not matches:
         return None
     candidates = []
@@ -44,10 +46,19 @@ def make_snippet(
     return " … ".join(_passage(text, start, matches) for start in sorted(chosen))
 
 
+def _words(text: str) -> Iterable[tuple[int, int, str]]:
+    if has_chinese(text):  # Chinese words come from the segmenter, as in the index
+        for token in MixedTokenizer()(text, chars=True, mode="query"):
+            yield token.startchar, token.endchar, token.text
+    else:
+        for match in WORD.finditer(text):
+            yield match.start(), match.end(), match.group()
+
+
 def _passage(text: str, first_match: int, matches: list[tuple[int, int, str]]) -> str:
     begin = max(0, first_match - BEFORE)
     end = min(len(text), first_match + AFTER)
-    if begin > 0:  # start and end on word boundaries
+    if begin > 0 and not has_chinese(text[begin:first_match]):  # start and end on word boundaries
         space = text.find(" ", begin)
         begin = space + 1 if 0 <= space < first_match else begin
     if end < len(text):
