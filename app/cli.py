@@ -237,10 +237,6 @@ def search_eval_sets(sets_dir: Path) -> None:
         return
     for folder in sorted(p for p in sets_dir.iterdir() if (p / "dev.tsv").is_file()):
         content = load_content(folder / "content")
-        if any(article.lang.startswith("zh") for article in content.articles):
-            click.echo(f"{folder.name}: not yet supported (Chinese needs word segmentation, "
-                       "which comes with Chinese language support)")
-            continue
         _print_scores(folder.name, content, folder / "dev.tsv")
 
 
