@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup browser run serve db index test lint bench eval clean
+.PHONY: setup browser run serve db index test lint bench eval clean translations-extract
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,19 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Interface translations: gettext catalogs compiled from app/translations/*/LC_MESSAGES/*.po.
+PO_FILES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+setup: $(STAMP) $(MO_FILES)
+
+# After changing interface text: refresh the template and merge it into each catalog.
+translations-extract: setup
+	$(BIN)/pybabel extract -F babel.cfg -k Text --no-location -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-location
 
 db: setup
 	$(FLASK) db upgrade
@@ -54,4 +66,4 @@ eval: setup
 	$(FLASK) search eval-sets $(EVAL_DIR)
 
 clean:
-	rm -rf $(VENV) build *.egg-info search_index/gen-* search_index/CURRENT
+	rm -rf $(VENV) build *.egg-info search_index/gen-* search_index/CURRENT $(MO_FILES)

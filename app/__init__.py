@@ -45,7 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # A missing, damaged or outdated index is rebuilt before the first request is served.
     app.before_request(center.ensure_ready)
 
-    from app import cli, errors, security
+    from app import cli, errors, i18n, security
     from app.api.views import api
     from app.auth.views import auth
     from app.dashboard.views import dashboard
@@ -66,6 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api)  # JSON-only endpoints: see app/api/views.py for why that is safe
     app.extensions["tickets"] = TicketDesk(app)
     session_web.init_app(app)
+    i18n.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)

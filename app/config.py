@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SUPPORTED_LANGUAGES = {"en", "zh"}  # interface translations shipped in app/translations
 
 # name -> (default, description); the README's configuration table mirrors this.
 DEFAULTS: dict[str, Any] = {
@@ -17,6 +18,8 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,  # read from instance/secret_key, created on first start
     "KB_ENV": "development",
     "KB_SITE_NAME": "Pronto Help Center",
+    "KB_LANGUAGES": "en,zh",
+    "KB_DEFAULT_LANGUAGE": "en",
     "KB_SUPPORT_EMAIL": "support@example.com",
     "KB_SEARCH_PAGE_SIZE": 10,
     "KB_MAX_QUERY_LENGTH": 300,
@@ -36,6 +39,7 @@ _INT_KEYS = {"KB_SEARCH_PAGE_SIZE", "KB_MAX_QUERY_LENGTH", "KB_TICKET_RATE_LIMIT
              "KB_TICKET_RATE_WINDOW_MINUTES", "KB_TICKET_WINDOW_HOURS"}
 _FLOAT_KEYS = {"KB_FLAG_THRESHOLD"}
 _LIST_KEYS = {"KB_RESPONSE_MINUTES"}
+_WORD_LIST_KEYS = {"KB_LANGUAGES"}
 
 
 def _coerce(key: str, value: Any) -> Any:
@@ -43,6 +47,8 @@ def _coerce(key: str, value: Any) -> Any:
         return int(value)
     if key in _FLOAT_KEYS:
         return float(value)
+    if key in _WORD_LIST_KEYS and isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
     if key in _LIST_KEYS and isinstance(value, str):
         return [int(part) for part in value.split(",")]
     return value
@@ -72,6 +78,13 @@ def load_config(overrides: dict[str, Any] | None, instance_path: Path) -> dict[s
     for key, value in (overrides or {}).items():
         config[key] = _checked(key, value)
 
+    unknown = set(config["KB_LANGUAGES"]) - SUPPORTED_LANGUAGES
+    if unknown or config["KB_DEFAULT_LANGUAGE"] not in config["KB_LANGUAGES"]:
+        raise RuntimeError(
+            f"KB_LANGUAGES={','.join(config['KB_LANGUAGES'])!r} / KB_DEFAULT_LANGUAGE="
+            f"{config['KB_DEFAULT_LANGUAGE']!r} is not valid: languages must be among "
+            f"{', '.join(sorted(SUPPORTED_LANGUAGES))} and include the default"
+        )
     config["KB_CONTENT_DIR"] = resolve_path(config["KB_CONTENT_DIR"])
     config["KB_INDEX_DIR"] = resolve_path(config["KB_INDEX_DIR"])
     if not config["DATABASE_URL"]:

@@ -22,11 +22,12 @@ class HelpCenter:
         index_dir: Path,
         page_size: int = 10,
         max_query_length: int = 300,
+        default_language: str = "en",
     ) -> None:
         self.content_dir = Path(content_dir)
         self.store = IndexStore(Path(index_dir))
         self.search_service = SearchService(self.store, page_size, max_query_length)
-        self.catalog = Catalog(self.search_service)
+        self.catalog = Catalog(self.search_service, default_language)
         self._journeys: tuple[float, list[Journey]] | None = None
         self._journeys_lock = threading.Lock()
         self._index_verified = False
@@ -38,6 +39,7 @@ class HelpCenter:
             index_dir=config["KB_INDEX_DIR"],
             page_size=config["KB_SEARCH_PAGE_SIZE"],
             max_query_length=config["KB_MAX_QUERY_LENGTH"],
+            default_language=config.get("KB_DEFAULT_LANGUAGE", "en"),
         )
 
     def load_content(self) -> ContentSet:

@@ -25,6 +25,21 @@ POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL",
                                     "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
+def _compile_translations() -> None:
+    """`make setup` compiles the catalogs; this covers running pytest directly after a change."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (PROJECT_ROOT / "app" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source, mo.open("wb") as target:
+                write_mo(target, read_po(source), use_fuzzy=True)
+
+
+_compile_translations()
+
+
 def _postgres_database() -> tuple[str, str] | None:
     """Create a throw-away PostgreSQL database; None when no server answers."""
     try:

@@ -7,6 +7,7 @@ endpoints are exempt from the form CSRF token and remain safe from cross-site fo
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, url_for
@@ -16,6 +17,7 @@ from app.content.render import render_cached
 from app.errors import error_response
 from app.events import recorder
 from app.events.votes import VoteError, cast_vote
+from app.i18n import current_language
 from app.search import QueryError
 from app.search.searcher import MAX_PAGE_SIZE
 from app.sessions.web import COOKIE_NAME, current_session_id
@@ -69,7 +71,7 @@ def search():
             raise QueryError(f"Unknown journey {journey!r}.")
         limit = _int_arg("limit", center.search_service.page_size, 1, MAX_PAGE_SIZE)
         page = _int_arg("page", 1, 1, 1000)
-        results = center.search(text, journey, page, limit)
+        results = center.search(text, journey, page, limit, current_language())
     except QueryError as error:
         return error_response(400, str(error))
     # Searches from our own pages (which carry the session cookie) are counted; the contact
@@ -77,7 +79,8 @@ def search():
     if request.cookies.get(COOKIE_NAME) and request.args.get("source") != "contact" and page == 1:
         session_id = current_session_id()
         if session_id:
-            recorder.record_search(session_id, results.query, journey, results.total, "api")
+            recorder.record_search(session_id, results.query, journey, results.total, "api",
+                                   lang=current_language())
     return jsonify({
         "query": results.query,
         "journey": results.journey,
@@ -90,6 +93,7 @@ def search():
                 "title": hit.title,
                 "summary": hit.summary,
                 "journey": hit.journey,
+                "lang": hit.language,
                 "url": url_for("site.article", slug=hit.slug),
                 "score": hit.score,
                 "snippet": hit.snippet,
@@ -147,7 +151,7 @@ def create_ticket():
     center = helpcenter()
     body = json_object()
     try:
-        ticket_request = validate_ticket(body)
+        ticket_request = replace(validate_ticket(body), lang=current_language())
         ticket, token = current_app.extensions["tickets"].submit(
             ticket_request, session_id=current_session_id(), remote_address=request.remote_addr,
             article=center.catalog.get(ticket_request.article_slug or ""),

@@ -46,9 +46,11 @@ def record_article_view(
     journey: str,
     source: str = "browse",
     at: datetime | None = None,
+    lang: str | None = None,
 ) -> Event:
+    """``lang`` is the interface language the reader uses (the article's own is in content)."""
     return record(ARTICLE_VIEWED, session_id, at, article_slug=slug, journey=journey,
-                  source=source if source in SOURCES else "browse")
+                  source=source if source in SOURCES else "browse", lang=lang)
 
 
 def record_search(
@@ -58,10 +60,11 @@ def record_search(
     result_count: int,
     source: str = "search",
     at: datetime | None = None,
+    lang: str | None = None,
 ) -> Event:
     return record(SEARCH_PERFORMED, session_id, at, query=query[:300],
                   normalized_query=normalize_query(query), journey=journey,
-                  result_count=result_count, source=source)
+                  result_count=result_count, source=source, lang=lang)
 
 
 def record_click(
@@ -73,7 +76,7 @@ def record_click(
         return None
     return record(SEARCH_CLICKED, session_id, at, search_event_id=search_event_id,
                   article_slug=slug, position=position, query=search.query,
-                  normalized_query=search.normalized_query)
+                  normalized_query=search.normalized_query, lang=search.lang)
 
 
 def most_viewed(limit: int = 5, days: int = 30) -> list[tuple[str, int]]:

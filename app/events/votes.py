@@ -10,14 +10,15 @@ from sqlalchemy.exc import IntegrityError
 from app.events.models import Vote, utcnow
 from app.extensions import db
 from app.sessions.service import touch
+from app.text import Text
 
 # Reason codes stored in the database -> what the user reads.
 NO_REASONS = {
-    "didnt-answer": "It didn't answer my question",
-    "steps-didnt-work": "The steps didn't work",
-    "hard-to-understand": "It was hard to understand",
-    "out-of-date": "It's out of date",
-    "other": "Something else",
+    "didnt-answer": Text("It didn't answer my question"),
+    "steps-didnt-work": Text("The steps didn't work"),
+    "hard-to-understand": Text("It was hard to understand"),
+    "out-of-date": Text("It's out of date"),
+    "other": Text("Something else"),
 }
 MAX_COMMENT_LENGTH = 500
 

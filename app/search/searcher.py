@@ -34,6 +34,7 @@ from app.search.schema import (
 )
 from app.search.snippets import make_snippet
 from app.search.store import IndexStore, IndexUnavailable
+from app.text import Text
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 FEW_RESULTS = 3  # below this, a spelling suggestion is worth showing
@@ -60,6 +61,7 @@ class SearchHit:
     score: float
     snippet: str  # HTML: escaped text with <mark> around matched words
     position: int  # 1-based rank across pages
+    language: str = ""  # primary language code of the article
 
 
 @dataclass(frozen=True)
@@ -87,11 +89,12 @@ def normalize_query(text: str, max_length: int) -> str:
     text = CONTROL_CHARACTERS.sub(" ", unicodedata.normalize("NFKC", text or ""))
     text = " ".join(text.split())
     if not text:
-        raise QueryError("Type a few words describing your problem.")
+        raise QueryError(Text("Type a few words describing your problem."))
     if len(text) > max_length:
-        raise QueryError(
-            f"Your search is {len(text)} characters long; please keep it under {max_length}."
-        )
+        raise QueryError(Text(
+            "Your search is %(length)s characters long; please keep it under %(limit)s.",
+            length=len(text), limit=max_length,
+        ))
     return text
 
 
@@ -267,9 +270,10 @@ class SearchService:
         text = normalize_query(text, self.max_query_length)
         page_size = page_size or self.page_size
         if not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise QueryError(f"Page size must be between 1 and {MAX_PAGE_SIZE}.")
+            raise QueryError(Text("Page size must be between 1 and %(limit)s.",
+                                  limit=MAX_PAGE_SIZE))
         if page < 1:
-            raise QueryError("Page numbers start at 1.")
+            raise QueryError(Text("Page numbers start at 1."))
         with self.pool.searcher() as (searcher, version):
             key = (version, text.lower(), journey, page, page_size, lang)
             cached = self._cache_get(key)
@@ -317,6 +321,7 @@ class SearchService:
                     score=round(score, 4),
                     snippet=snippet,
                     position=position,
+                    language=stored.get("language") or "",
                 )
             )
         return SearchPage(text, journey, page, page_size, total, tuple(hits),

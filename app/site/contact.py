@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from app import helpcenter
 from app.extensions import db
+from app.i18n import current_language
 from app.sessions.web import current_session_id
 from app.site import site
 from app.tickets.models import Ticket
@@ -33,7 +36,7 @@ def submit_contact():
     form = request.form.to_dict()
     about = center.catalog.get(form.get("article", ""))
     try:
-        ticket_request = validate_ticket(form)
+        ticket_request = replace(validate_ticket(form), lang=current_language())
         ticket, token = ticket_desk().submit(
             ticket_request, session_id=current_session_id(), remote_address=request.remote_addr,
             article=about, titles={a.slug: a.title for a in center.catalog.all()},
@@ -42,7 +45,7 @@ def submit_contact():
         return render_template("site/contact.html", about=about, errors=error.errors,
                                form=form), 400
     except RateLimited as error:
-        return render_template("site/contact.html", about=about, errors={"form": str(error)},
+        return render_template("site/contact.html", about=about, errors={"form": error.args[0]},
                                form=form), 429
     return redirect(url_for("site.ticket_status", reference=ticket.reference, token=token,
                             new=1))

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, render_template, request, send_from_directory
+from flask import (
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 
 from app import helpcenter
 from app.content.loader import MEDIA_DIR
 from app.content.render import render_cached
 from app.events import recorder
 from app.events.votes import NO_REASONS, session_votes
+from app.i18n import current_language
 from app.search import QueryError
 from app.sessions.web import current_session_id
 from app.site import site
@@ -21,14 +30,16 @@ FEW_RESULTS = 3  # below this many results the contact route is shown prominentl
 @site.get("/")
 def home():
     center = helpcenter()
-    counts = center.catalog.counts()
-    popular = [(center.catalog.get(slug), views) for slug, views in recorder.most_viewed(6)]
+    language = current_language()
+    counts = center.catalog.counts(language)
+    viewed = [center.catalog.get(slug) for slug, _ in recorder.most_viewed(12)]
+    popular = center.catalog.localized([a for a in viewed if a], language)[:6]
     return render_template(
         "site/home.html",
         journeys=center.journeys(),
         counts=counts,
-        popular=[(article, views) for article, views in popular if article],
-        recent=center.catalog.recently_updated(6),
+        popular=popular,
+        recent=center.catalog.recently_updated(6, language),
     )
 
 
@@ -42,21 +53,23 @@ def search():
     journeys = center.journeys()
     limit = current_app.config["KB_MAX_QUERY_LENGTH"]
     context = {"query": text[:limit], "journey": journey, "journeys": journeys, "results": None,
-               "journey_titles": {j.slug: j.title for j in journeys},
+               "journey_titles": {j.slug: j.title_for(current_language()) for j in journeys},
                "error": None, "unknown_journey": journey_slug if journey_slug and not journey
                else None, "few_results": FEW_RESULTS}
     if not text.strip():
         return render_template("site/search.html", **context)
     try:
-        results = center.search(text, journey.slug if journey else None, max(page_number, 1))
+        results = center.search(text, journey.slug if journey else None, max(page_number, 1),
+                                lang=current_language())
     except QueryError as error:
-        context["error"] = str(error)
+        context["error"] = error.args[0]
         return render_template("site/search.html", **context), 400
     context["results"] = results
     session_id = current_session_id()
     if session_id and results.page == 1:
         context["search_event_id"] = recorder.record_search(
-            session_id, results.query, results.journey, results.total).id
+            session_id, results.query, results.journey, results.total,
+            lang=current_language()).id
     else:
         context["search_event_id"] = request.args.get("s", type=int)
     return render_template("site/search.html", **context)
@@ -69,7 +82,7 @@ def journey(slug: str):
     if found is None:
         abort(404)
     return render_template("site/journey.html", journey=found,
-                           articles=center.catalog.in_journey(slug))
+                           articles=center.catalog.in_journey(slug, current_language()))
 
 
 @site.get("/articles/<slug>")
@@ -78,23 +91,33 @@ def article(slug: str):
     found = center.catalog.get(slug)
     if found is None:
         abort(404)
+    language = current_language()
+    versions = center.catalog.translations(found)
+    if found.language != language and language in versions and "lang" not in request.args:
+        # A link to another language's version, followed by a reader of this one.
+        return redirect(url_for("site.article", slug=versions[language].slug, **request.args))
     session_id = current_session_id()
     vote = None
     if session_id:
         search_event_id = request.args.get("s", type=int)
         source = request.args.get("from", "search" if search_event_id else "browse")
-        recorder.record_article_view(session_id, found.slug, found.journey, source)
+        recorder.record_article_view(session_id, found.slug, found.journey, source,
+                                     lang=language)
         if search_event_id:
             recorder.record_click(session_id, search_event_id, found.slug,
                                   request.args.get("pos", 0, type=int))
         vote = session_votes(session_id).get(found.slug)
     related = [a for a in (center.catalog.get(s) for s in found.related) if a]
+    translations = sorted((a for code, a in versions.items() if a.slug != found.slug),
+                          key=lambda a: a.language)
     return render_template(
         "site/article.html",
         article=found,
         html=render_cached(found.content_hash, found.body),
         journey=center.journey(found.journey),
         related=related,
+        translations=translations,
+        missing_translation=found.language != language and language not in versions,
         stale=found.is_stale(date.today()),
         vote=vote,
         feedback=request.args.get("feedback"),

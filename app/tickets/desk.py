@@ -11,6 +11,7 @@ from datetime import timedelta
 from flask import Flask
 
 from app.content import Article
+from app.text import Text
 from app.tickets import outbox
 from app.tickets.channels import configured_channels, reply_channel
 from app.tickets.models import Ticket
@@ -81,6 +82,8 @@ class TicketDesk:
     def response_target(self, priority: str) -> str:
         minutes = self.response_targets.get(priority, 240)
         if minutes < 60:
-            return f"within {minutes} minutes"
+            return Text("within %(minutes)s minutes", minutes=minutes)
         hours = minutes / 60
-        return f"within {hours:g} hour{'s' if hours != 1 else ''}"
+        if hours == 1:
+            return Text("within 1 hour")
+        return Text("within %(hours)s hours", hours=f"{hours:g}")

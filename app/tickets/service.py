@@ -22,6 +22,7 @@ from app.events.models import utcnow
 from app.events.recorder import TICKET_CREATED, record
 from app.extensions import db
 from app.sessions.service import touch
+from app.text import Text
 from app.tickets.context import session_context
 from app.tickets.models import OutboxMessage, Ticket, TicketUpdate
 from app.tickets.priority import classify
@@ -49,6 +50,7 @@ class TicketRequest:
     description: str
     order_reference: str | None = None
     article_slug: str | None = None
+    lang: str | None = None  # the interface language the user wrote in
 
 
 def validate_ticket(data: Mapping[str, object]) -> TicketRequest:
@@ -60,20 +62,23 @@ def validate_ticket(data: Mapping[str, object]) -> TicketRequest:
     for field in ("email", "subject", "description", "order_reference", "article"):
         raw = data.get(field)
         if raw is not None and not isinstance(raw, str):
-            errors[field] = "must be text"
+            errors[field] = Text("must be text")
             continue
         values[field] = (raw or "").strip() or None
-    for field, label in (("email", "Your email address"), ("subject", "A subject"),
-                         ("description", "A description of the problem")):
+    required = {"email": Text("Your email address is required."),
+                "subject": Text("A subject is required."),
+                "description": Text("A description of the problem is required.")}
+    for field, message in required.items():
         if field not in errors and not values.get(field):
-            errors[field] = f"{label} is required."
+            errors[field] = message
     for field, limit in LIMITS.items():
         value = values.get(field)
         if field not in errors and value and len(value) > limit:
-            errors[field] = f"Too long: {len(value)} characters; the limit is {limit}."
+            errors[field] = Text("Too long: %(length)s characters; the limit is %(limit)s.",
+                                 length=len(value), limit=limit)
     email = values.get("email")
     if "email" not in errors and email and not EMAIL_PATTERN.match(email):
-        errors["email"] = "That doesn't look like an email address (name@example.com)."
+        errors["email"] = Text("That doesn't look like an email address (name@example.com).")
     if errors:
         raise TicketValidationError(errors)
     return TicketRequest(email=email or "", subject=values["subject"] or "",
@@ -104,9 +109,9 @@ def check_rate_limit(client_hash: str | None, limit: int, window: timedelta,
     )
     if recent >= limit:
         minutes = int(window.total_seconds() // 60)
-        raise RateLimited(f"You've sent {recent} requests in the last {minutes} minutes. "
-                          "We have them all and will answer each one; please wait a little "
-                          "before sending another.")
+        raise RateLimited(Text("You've sent %(count)s requests in the last %(minutes)s minutes. "
+                               "We have them all and will answer each one; please wait a "
+                               "little before sending another.", count=recent, minutes=minutes))
 
 
 def create_ticket(
@@ -132,6 +137,7 @@ def create_ticket(
             email=request.email, subject=request.subject, description=request.description,
             order_reference=request.order_reference, priority=priority, priority_reason=reason,
             journey=article.journey if article else None,
+            lang=request.lang,
             article_slug=article.slug if article else None, status="open",
             session_id=session_id, client_hash=client_hash,
             context=session_context(session_id, titles), created_at=now, updated_at=now,
