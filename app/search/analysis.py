@@ -58,6 +58,12 @@ ENGLISH_STOP_WORDS = frozenset(WHOOSH_STOP_WORDS | ENGLISH_QUESTION_WORDS)
 STOP_WORDS = ENGLISH_STOP_WORDS | CHINESE_STOP_WORDS
 MIN_WORD_LENGTH = 2  # for non-Chinese words; a single Chinese character can be a word
 
+# Words users write in support questions that jieba's general dictionary splits apart
+# (没到账 would become 没到 / 账). Changing this list changes the index: bump SCHEMA_VERSION.
+SUPPORT_WORDS = ("到账", "扣费", "退订", "解绑", "绑卡", "换绑", "闪退", "卡顿", "掉线", "验证码")
+for _word in SUPPORT_WORDS:
+    rjieba.add_word(_word, None, None)
+
 
 def has_chinese(text: str) -> bool:
     return CJK_CHARACTER.search(text) is not None

@@ -46,7 +46,7 @@ def build_schema() -> Schema:
         summary=TEXT(analyzer=text, stored=True),
         tags=TEXT(analyzer=text),
         body=TEXT(analyzer=text, stored=True),
-        cjk=TEXT(analyzer=character_pairs_analyzer(), phrase=False),
+        cjk=TEXT(analyzer=character_pairs_analyzer()),
         spell=TEXT(analyzer=spelling_analyzer(), spelling=True),
         urgent=BOOLEAN(stored=True),
         updated=ID(stored=True, sortable=True),
