@@ -1,6 +1,6 @@
 """Measure loading, indexing, search and page rendering on three corpora; see docs/performance.md.
 
-    python -m benchmarks.run [--only demo,officedocs,generated] [--generated-count 5000]
+    python -m benchmarks.run [--only demo,officedocs,generated,chinese] [--generated-count 5000]
                              [--queries 300] [--pages 200]
 """
 
@@ -29,8 +29,9 @@ from app.search import IndexStore, SearchService, indexer
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_CONTENT = PROJECT_ROOT / "content"
 OFFICEDOCS = PROJECT_ROOT.parent / "shared" / "corpus" / "officedocs-support"
+CHINESE = PROJECT_ROOT.parent / "shared" / "eval" / "ncp-policies"
 OUT_FILE = Path(__file__).resolve().parent / "out" / "latest.json"
-CORPORA = ("demo", "officedocs", "generated")
+CORPORA = ("demo", "officedocs", "generated", "chinese")
 BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"}
 TARGETS = {"search_p95_ms": 30.0, "rebuild_5000_s": 60.0}
 SEED = 20240601
@@ -113,6 +114,10 @@ def prepare(name: str, work: Path, args: argparse.Namespace) -> tuple[Path | Non
     """The content directory for a corpus, or None and the reason it is skipped."""
     if name == "demo":
         return DEMO_CONTENT, "the project's content/"
+    if name == "chinese":
+        if not (CHINESE / "content").is_dir():
+            return None, f"{CHINESE} not found"
+        return CHINESE / "content", "599 Chinese policy documents, real citizens' questions"
     if name == "officedocs":
         if not OFFICEDOCS.is_dir():
             return None, f"{OFFICEDOCS} not found"
@@ -242,14 +247,22 @@ def measure_pages(content_dir: Path, index_dir: Path, work: Path, slugs: list[st
             "views_recorded": views}
 
 
-def bench_corpus(content_dir: Path, work: Path, args: argparse.Namespace) -> dict[str, Any]:
+def chinese_questions(count: int) -> list[str]:
+    """Real questions of the Chinese evaluation set, in file order."""
+    lines = (CHINESE / "dev.tsv").read_text(encoding="utf-8").splitlines()
+    return list(dict.fromkeys(line.split("\t", 1)[0] for line in lines if "\t" in line))[:count]
+
+
+def bench_corpus(content_dir: Path, work: Path, args: argparse.Namespace,
+                 name: str = "") -> dict[str, Any]:
     rng = random.Random(SEED)
     started = time.perf_counter()
     content: ContentSet = load_content(content_dir)
     load_s = time.perf_counter() - started
     store = IndexStore(work / "index")
     report = indexer.rebuild(store, content)
-    queries = make_queries(content.articles, args.queries, rng)
+    queries = (chinese_questions(args.queries) if name == "chinese"
+               else make_queries(content.articles, args.queries, rng))
     slugs = rng.sample([a.slug for a in content.articles], min(args.pages, len(content.articles)))
     return {
         "articles": len(content.articles),
@@ -335,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
                 skipped[name] = note
                 continue
             corpus_started = time.perf_counter()
-            results[name] = {"source": note, **bench_corpus(content_dir, work, args)}
+            results[name] = {"source": note, **bench_corpus(content_dir, work, args, name)}
             print(f"{name}: measured in {time.perf_counter() - corpus_started:.0f} s", flush=True)
 
     print()

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable
 from html import escape
 
-from app.search.analysis import MixedTokenizer, has_chinese
+from app.search.analysis import TOKEN_PATTERN, has_chinese
 
 WORD = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)  # the index's tokenizer pattern
 SCAN_LIMIT = 20_000  # characters of an article searched for a passage
@@ -28,8 +28,11 @@ def make_snippet(
     if not wanted:
         return None
     text = text[:SCAN_LIMIT]
-    matches = [(start, end, key) for start, end, word in _words(text)
-               if (key := stem(word.lower())) in wanted]
+    if has_chinese(text):
+        matches = _mixed_matches(text, wanted, stem)
+    else:
+        matches = [(m.start(), m.end(), key) for m in WORD.finditer(text)
+                   if (key := stem(m.group().lower())) in wanted]
     if not matches:
         return None
     candidates = []
@@ -46,13 +49,31 @@ def make_snippet(
     return " … ".join(_passage(text, start, matches) for start in sorted(chosen))
 
 
-def _words(text: str) -> Iterable[tuple[int, int, str]]:
-    if has_chinese(text):  # Chinese words come from the segmenter, as in the index
-        for token in MixedTokenizer()(text, chars=True, mode="query"):
-            yield token.startchar, token.endchar, token.text
-    else:
-        for match in WORD.finditer(text):
-            yield match.start(), match.end(), match.group()
+def _mixed_matches(text: str, wanted: frozenset[str], stem: Callable[[str], str]
+                   ) -> list[tuple[int, int, str]]:
+    """Matches in text with Chinese: other words as above, Chinese words found as substrings.
+
+    Segmenting a whole long article to find a few words cost tens of milliseconds per result;
+    Chinese words are not stemmed, so finding them verbatim marks the same places (a word may
+    also be marked where the segmenter would have cut differently, which reads fine).
+    """
+    matches = []
+    for match in TOKEN_PATTERN.finditer(text):
+        word = match.group("word")
+        if word and (key := stem(word.lower())) in wanted:
+            matches.append((match.start(), match.end(), key))
+    for word in (w for w in wanted if has_chinese(w)):
+        start = text.find(word)
+        while start >= 0:
+            matches.append((start, start + len(word), word))
+            start = text.find(word, start + len(word))
+    matches.sort(key=lambda m: (m[0], -m[1]))
+    kept, end = [], -1
+    for match in matches:  # longest first at a position; no overlaps
+        if match[0] >= end:
+            kept.append(match)
+            end = match[1]
+    return kept
 
 
 def _passage(text: str, first_match: int, matches: list[tuple[int, int, str]]) -> str:
