@@ -143,3 +143,27 @@ def test_contact_form_suggests_articles_then_hands_off(page, live_url):
     assert page.get_by_text("We've got your request").is_visible()
     assert page.locator(".reference").inner_text().startswith("HC-")
     shot(page, "ticket-confirmation")
+
+
+def test_a_chinese_reader_finds_the_answer_and_switches_language(browser, live_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                                  user_agent=PERSON_AGENT)
+    page = context.new_page()
+    try:
+        page.goto(live_url + "/")
+        assert page.locator("html").get_attribute("lang") == "zh-CN"
+        page.get_by_label("你需要什么帮助？").fill("忘记密码了怎么办")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/search?q=*")
+        shot(page, "search-zh")
+        page.locator("ol.results li.result h2 a").first.click()
+        page.wait_for_url("**/articles/reset-your-password-zh?*")
+        assert page.locator("article").get_attribute("lang") == "zh"
+        page.locator("#feedback").get_by_role("button", name="没解决").click()
+        page.get_by_text("很抱歉。哪里出了问题？").wait_for()
+        page.locator(".translations").get_by_role("link", name="English").click()
+        page.wait_for_url("**/articles/reset-your-password?lang=en")
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.get_by_text("Did this solve your problem?").is_visible()
+    finally:
+        context.close()

@@ -19,7 +19,7 @@ def page(client, path: str, status: int = 200) -> str:
 def test_home_shows_search_and_journeys_with_article_counts(client, helpcenter):
     html = page(client, "/")
     assert 'role="search"' in html and 'name="q"' in html
-    counts = helpcenter.catalog.counts()
+    counts = helpcenter.catalog.counts("en")  # an English reader: one version per article
     for journey in helpcenter.journeys():
         assert journey.title in html
         assert f"{counts[journey.slug]} articles" in html
@@ -73,7 +73,9 @@ def test_empty_query_shows_the_form(client):
 
 def test_journey_page_lists_its_articles(client, helpcenter):
     html = page(client, "/journeys/refunds-and-after-sales")
-    for article in helpcenter.catalog.in_journey("refunds-and-after-sales"):
+    articles = helpcenter.catalog.in_journey("refunds-and-after-sales", "en")
+    assert articles and all(article.language == "en" for article in articles)
+    for article in articles:
         assert f'href="/articles/{article.slug}"' in html
     page(client, "/journeys/does-not-exist", status=404)
 
@@ -186,7 +188,7 @@ def test_site_rebuilds_a_deleted_index_before_serving(client, helpcenter):
     shutil.rmtree(helpcenter.store.root)
     html = page(client, "/")
     assert "Browse by topic" in html
-    assert f"{helpcenter.catalog.counts()['troubleshooting']} articles" in html
+    assert f"{helpcenter.catalog.counts('en')['troubleshooting']} articles" in html
 
 
 def test_site_rebuilds_a_corrupt_index_on_start(app, tmp_path, content_dir, database_url):
