@@ -67,7 +67,7 @@ def test_round_trip_create_search_edit_history_restore(editor_app):
 
     page = client.get("/editor/pause-pronto-plus", headers=BROWSER).get_data(as_text=True)
     base_hash = re.search(r'name="base_hash" value="([0-9a-f]+)"', page).group(1)
-    lang = re.search(r'name="lang" value="([^"]*)"', page).group(1)
+    lang = re.search(r'name="lang">.*?<option value="(\w+)" selected>', page).group(1)
     edited = {**NEW, "title": "Pause your Pronto Plus plan", "base_hash": base_hash,
               "change_summary": "Clearer title", "lang": lang}
     assert post(client, "/editor/pause-pronto-plus", edited).status_code == 302

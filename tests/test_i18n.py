@@ -180,3 +180,29 @@ def test_tickets_and_events_record_the_interface_language(bilingual_app):
     assert ticket.lang == "zh"
     assert languages["article.viewed"] == "zh"
     assert languages["search.performed"] == "zh"
+
+
+def test_the_editor_keeps_a_translations_language_and_key(bilingual_app, tmp_path):
+    import re
+
+    from tests.conftest import BROWSER, add_staff, sign_in
+
+    add_staff(bilingual_app, "editor@pronto.test", "editor")
+    client, _ = sign_in(bilingual_app, "editor@pronto.test")
+    page = client.get("/editor/reset-your-password-zh", headers=BROWSER).get_data(as_text=True)
+    assert re.search(r'<option value="zh" selected>', page)
+    assert 'name="translation_key" value="reset-your-password"' in page
+    base_hash = re.search(r'name="base_hash" value="([0-9a-f]+)"', page).group(1)
+    response = client.post("/editor/reset-your-password-zh", headers=BROWSER, data={
+        "csrf_token": csrf_token(client, "/editor/new"), "base_hash": base_hash,
+        "title": "忘记密码怎么办", "summary": "用注册邮箱收取重置链接，设置新密码。",
+        "journey": "account-and-security", "lang": "zh",
+        "translation_key": "reset-your-password", "tags": "忘记密码, 找回密码",
+        "body": "在登录页点击“忘记密码？”。\n", "change_summary": "更简洁", "action": "save"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    center = bilingual_app.extensions["helpcenter"]
+    saved = (center.content_dir / "account-and-security" / "reset-your-password-zh.md"
+             ).read_text(encoding="utf-8")
+    assert "lang: zh" in saved and "translation_key: reset-your-password" in saved
+    english = client.get("/articles/reset-your-password?lang=en").get_data(as_text=True)
+    assert 'href="/articles/reset-your-password-zh?lang=zh"' in english

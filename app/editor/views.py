@@ -37,7 +37,8 @@ def _draft_from_form(slug: str, base_hash: str | None, form) -> Draft:
     fields = {"title": form.get("title", ""), "summary": form.get("summary", ""),
               "tags": _split(form.get("tags", "")), "urgent": form.get("urgent") == "on",
               "review_by": review_date, "related": _split(form.get("related", "")),
-              "lang": form.get("lang") or None}
+              "lang": form.get("lang") or None,
+              "translation_key": form.get("translation_key", "").strip() or None}
     if not fields["urgent"]:
         fields["urgent"] = None  # written only when set
     return Draft(slug=slug.strip(), journey=form.get("journey", ""), fields=fields,
@@ -53,6 +54,7 @@ def _form_values(article=None, text: str | None = None) -> dict:
             "urgent": article.urgent,
             "review_by": article.review_by.isoformat() if article.review_by else "",
             "related": ", ".join(article.related), "lang": article.lang,
+            "translation_key": article.translation_key or "",
             "body": parse_front_matter(text).body if text else article.body}
 
 
@@ -186,6 +188,7 @@ def restore(slug: str, revision_id: int):
         "tags": ", ".join(data.get("tags") or []), "related": ", ".join(data.get("related") or []),
         "review_by": str(data.get("review_by") or ""), "body": front.body,
         "lang": data.get("lang") or "",
+        "translation_key": data.get("translation_key") or "",
         "base_hash": file_hash(center.content_dir / article.path) if article else "",
         "change_summary": f"Restored revision {revision_id}",
     })
