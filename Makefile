@@ -59,6 +59,7 @@ lint: setup
 bench: setup
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 	$(BIN)/python -m benchmarks.event_writes
+	$(BIN)/python -m benchmarks.dashboard
 
 # Search quality on the shared evaluation sets (skips with a message where they are absent).
 EVAL_DIR ?= ../shared/eval

@@ -34,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from app.accounts import models as _accounts  # noqa: F401
     from app.editor import models as _editor  # noqa: F401
     from app.events import models as _events  # noqa: F401  (register tables with SQLAlchemy)
+    from app.metrics import models as _metrics  # noqa: F401
     from app.tickets import models as _tickets  # noqa: F401
 
     @login_manager.user_loader

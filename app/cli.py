@@ -134,9 +134,11 @@ def _outbox(ticket):
 @report_cli.command("deflection")
 @click.option("--since", default="30d", show_default=True, help="30d, 12h or a date.")
 @click.option("--journey", default=None, help="Only articles of this journey.")
+@click.option("--lang", default=None, help="Articles in this language; sessions, tickets and "
+              "deflection in this interface language (docs/metrics.md).")
 @click.option("--format", "output", type=click.Choice(["table", "csv", "json"]),
               default="table", show_default=True)
-def report_deflection(since: str, journey: str | None, output: str) -> None:
+def report_deflection(since: str, journey: str | None, lang: str | None, output: str) -> None:
     """Per-article deflection table, worst resolution rate first, then site totals."""
     from app.events.models import utcnow
     from app.metrics import report
@@ -150,9 +152,9 @@ def report_deflection(since: str, journey: str | None, output: str) -> None:
     config = current_app.config
     window = timedelta(hours=config["KB_TICKET_WINDOW_HOURS"])
     articles = helpcenter().catalog.all()
-    rows = article_metrics(articles, start, now, journey=journey, window=window,
+    rows = article_metrics(articles, start, now, journey=journey, language=lang, window=window,
                            threshold=config["KB_FLAG_THRESHOLD"])
-    site = site_metrics(articles, start, now, window=window)
+    site = site_metrics(articles, start, now, lang=lang, window=window)
     if output == "csv":
         click.echo(report.as_csv(rows), nl=False)
     elif output == "json":

@@ -1,64 +1,205 @@
-"""Managers' view of how well articles deflect tickets (figures from app/metrics)."""
+"""Managers' view of how well articles deflect tickets (figures from app/metrics).
+
+The overview and its CSV files need the ``dashboard`` permission (managers, admins). An
+article's detail page and its "reset the counters" button are open to editors as well: they
+are the ones who rewrite the article and need to see whether it now works.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from functools import wraps
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
 
 from app import helpcenter
 from app.accounts.access import permission_required
-from app.events.models import utcnow
-from app.metrics import report
-from app.metrics.deflection import article_metrics, content_gaps, site_metrics
+from app.dashboard import figures
+from app.dashboard.charts import line_chart
+from app.events.models import Event, Vote, utcnow
+from app.events.recorder import SEARCH_CLICKED
+from app.events.votes import NO_REASONS
+from app.extensions import db
+from app.metrics.deflection import daily_figures
+from app.metrics.models import CounterReset
 from app.metrics.trends import hot_articles, hot_searches
 
 dashboard = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-PERIODS = {"7": 7, "30": 30, "90": 90}
+LANGUAGES = ("en", "zh")
 
 
-def _period() -> tuple[int, datetime, datetime, timedelta]:
-    days = PERIODS.get(request.args.get("days", "30"), 30)
-    end = utcnow()
-    return days, end - timedelta(days=days), end, timedelta(
-        hours=current_app.config["KB_TICKET_WINDOW_HOURS"])
+def any_permission(*permissions: str) -> Callable:
+    """Like permission_required, for pages that several roles may open."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def guarded(*args, **kwargs):
+            if not any(current_user.can(p) for p in permissions):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorator
 
 
-def _article_rows(start: datetime, end: datetime, window: timedelta):
-    rows = article_metrics(helpcenter().catalog.all(), start, end, window=window,
-                           threshold=current_app.config["KB_FLAG_THRESHOLD"])
-    rows.sort(key=lambda row: not row.flagged)  # flagged first, otherwise worst first
-    return rows
+def _lang() -> str | None:
+    lang = request.args.get("lang", "")
+    return lang if lang in LANGUAGES else None
+
+
+def _period_or_error():
+    try:
+        return figures.parse_period(request.args), None
+    except figures.PeriodError as error:
+        return figures.parse_period({}), str(error)
+
+
+def _csv(text: str, name: str, period: figures.Period) -> Response:
+    suffix = f"{period.days}d" if period.days else "-".join(period.query().values())
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename={name}-{suffix}.csv"})
+
+
+def _charts(days, subject: str):
+    dates = [d.day for d in days]
+    return [
+        line_chart(f"Daily views and tickets, {subject}",
+                   "Views (sessions per day) and tickets after view; the table below has "
+                   "the numbers.", dates,
+                   [("views", [d.views for d in days]),
+                    ("tickets after view", [d.tickets_after_view for d in days])]),
+        line_chart(f"Daily resolution rate, {subject}",
+                   "Share of the day's viewers who did not open a ticket within the window; "
+                   "the table below has the numbers.", dates,
+                   [("resolution rate", [d.resolution_rate for d in days])], percent=True),
+    ]
 
 
 @dashboard.get("/")
 @permission_required("dashboard")
 def index():
-    days, start, end, window = _period()
+    period, error = _period_or_error()
+    sort = request.args.get("sort")
+    descending = request.args.get("dir") == "desc"
+    data = figures.overview(period, _lang(), sort, descending)
+    now = utcnow()
+    articles = helpcenter().catalog.all()
     return render_template(
-        "dashboard/index.html", rows=_article_rows(start, end, window), days=days,
-        periods=PERIODS, site=site_metrics(helpcenter().catalog.all(), start, end,
-                                           window=window),
-        gaps=content_gaps(start, end, window=window),
-        hot_searches=hot_searches(end), hot_articles=hot_articles(end),
-        titles={article.slug: article.title for article in helpcenter().catalog.all()},
-        threshold=current_app.config["KB_FLAG_THRESHOLD"],
-    )
+        "dashboard/index.html", period=period, error=error, periods=figures.PERIODS,
+        lang=_lang() or "", languages=LANGUAGES, sort=sort, descending=descending,
+        hot_searches=hot_searches(now), hot_articles=hot_articles(now),
+        titles={a.slug: a.title for a in articles}, charts=_charts(data["daily"], "all articles"),
+        **data,
+    ), 400 if error else 200
+
+
+def _export(kind: str) -> Response:
+    period, error = _period_or_error()
+    if error:
+        return Response(error + "\n", status=400, mimetype="text/plain")
+    lang = _lang()
+    window, *_ = figures._settings()
+    source = figures.source_for(period.previous[0], period.end)
+    if kind == "articles":
+        text = figures.articles_csv(figures.article_rows(
+            period, lang, request.args.get("sort"), request.args.get("dir") == "desc", source))
+    elif kind == "gaps":
+        text = figures.gaps_csv(figures.content_gaps(period.start, period.end, window=window,
+                                                     lang=lang, source=source))
+    elif kind == "funnels":
+        text = figures.funnels_csv(figures.journey_funnels(period.start, period.end,
+                                                           window=window, lang=lang,
+                                                           source=source))
+    else:
+        text = figures.daily_csv(daily_figures(period.start, period.end, window=window,
+                                               slug=request.args.get("slug") or None,
+                                               source=source))
+    return _csv(text, kind, period)
 
 
 @dashboard.get("/articles.csv")
 @permission_required("dashboard")
 def articles_csv():
-    days, start, end, window = _period()
-    return Response(report.as_csv(_article_rows(start, end, window)), mimetype="text/csv",
-                    headers={"Content-Disposition":
-                             f"attachment; filename=articles-{days}d.csv"})
+    return _export("articles")
 
 
 @dashboard.get("/gaps.csv")
 @permission_required("dashboard")
 def gaps_csv():
-    days, start, end, window = _period()
-    return Response(report.gaps_as_csv(content_gaps(start, end, window=window)),
-                    mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename=gaps-{days}d.csv"})
+    return _export("gaps")
+
+
+@dashboard.get("/funnels.csv")
+@permission_required("dashboard")
+def funnels_csv():
+    return _export("funnels")
+
+
+@dashboard.get("/daily.csv")
+@any_permission("dashboard", "editor")
+def daily_csv():
+    return _export("daily")
+
+
+@dashboard.get("/articles/<slug>")
+@any_permission("dashboard", "editor")
+def article(slug: str):
+    catalog = helpcenter().catalog
+    found = catalog.get(slug)
+    if found is None:
+        abort(404)
+    period, error = _period_or_error()
+    window, *_ = figures._settings()
+    source = figures.source_for(period.previous[0], period.end)
+    days = daily_figures(period.start, period.end, slug=slug, window=window, source=source)
+    [row] = [r for r in figures.article_rows(period, None, source=source)
+             if r.metrics.slug == slug] or [None]
+    no_votes = db.session.scalars(
+        select(Vote).where(Vote.article_slug == slug, Vote.helpful.is_(False))
+        .order_by(Vote.updated_at.desc()).limit(50)).all()
+    count = func.count()
+    searches = db.session.execute(
+        select(Event.normalized_query, count).where(
+            Event.name == SEARCH_CLICKED, Event.article_slug == slug,
+            Event.occurred_at >= period.start, Event.occurred_at < period.end)
+        .group_by(Event.normalized_query).order_by(count.desc(), Event.normalized_query)
+        .limit(50)).all()
+    resets = db.session.scalars(select(CounterReset).where(CounterReset.article_slug == slug)
+                                .order_by(CounterReset.reset_at.desc())).all()
+    translations = {lang: other for lang, other in catalog.translations(found).items()
+                    if other.slug != slug}
+    return render_template(
+        "dashboard/article.html", article=found, period=period, error=error,
+        periods=figures.PERIODS, days=days, row=row, no_votes=no_votes, reasons=NO_REASONS,
+        searches=searches, resets=resets, translations=translations,
+        charts=_charts(days, found.title),
+        can_reset=current_user.can("editor") or current_user.can("dashboard"),
+    ), 400 if error else 200
+
+
+@dashboard.post("/articles/<slug>/reset")
+@any_permission("dashboard", "editor")
+def reset_counters(slug: str):
+    """Count this article's metrics from now on (after a substantial edit)."""
+    if helpcenter().catalog.get(slug) is None:
+        abort(404)
+    note = (request.form.get("note") or "").strip()[:300] or None
+    db.session.add(CounterReset(article_slug=slug, reset_at=utcnow(),
+                                user_email=current_user.email, note=note))
+    db.session.commit()
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("dashboard.article", slug=slug, reset="done")
+    return redirect(target)
