@@ -110,11 +110,15 @@ def refresh(window: timedelta, languages: Iterable[str], now: datetime | None = 
     first_ticket = db.session.scalar(select(func.min(Ticket.created_at)))
     if first_ticket is not None and (first is None or first_ticket < first):
         first = first_ticket
+    if first is not None and mark is not None and mark.refreshed_at is not None:
+        # Days before the last refresh are stored already or marked dirty below.
+        first = max(first, mark.refreshed_at - ONE_DAY)
     last_event_id = db.session.scalar(select(func.max(Event.id))) or 0
     last_ticket_id = db.session.scalar(select(func.max(Ticket.id))) or 0
     if first is None:
         return 0
-    stored = set(db.session.scalars(select(DailySiteStats.day).where(DailySiteStats.lang == "")))
+    stored = set(db.session.scalars(select(DailySiteStats.day).where(
+        DailySiteStats.lang == "", DailySiteStats.day >= first.date())))
     todo = {day for day in _days(first.date(), today - ONE_DAY) if day not in stored}
     if mark is not None:
         todo |= _dirty_days(mark, today, window)

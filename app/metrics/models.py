@@ -5,11 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, Integer, String
+from sqlalchemy import JSON, BigInteger, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.events.models import BigId, UTCDateTime, utcnow
+from app.events.models import BigId, Event, UTCDateTime, Vote, utcnow
 from app.extensions import db
+
+# Read by the daily figures: a day's events, and the votes changed since the last refresh.
+# (Declared here, with the migration that creates them, to keep the events module unchanged.)
+Index("ix_events_occurred_at", Event.occurred_at)
+Index("ix_votes_updated_at", Vote.updated_at)
 
 
 class DailyArticleStats(db.Model):

@@ -13,6 +13,10 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.create_index("ix_events_occurred_at", ["occurred_at"], unique=False)
+    with op.batch_alter_table("votes", schema=None) as batch_op:
+        batch_op.create_index("ix_votes_updated_at", ["updated_at"], unique=False)
     op.create_table(
         "daily_article_stats",
         sa.Column("day", sa.Date(), nullable=False),
@@ -64,3 +68,7 @@ def downgrade():
     op.drop_table("stats_watermarks")
     op.drop_table("daily_site_stats")
     op.drop_table("daily_article_stats")
+    with op.batch_alter_table("votes", schema=None) as batch_op:
+        batch_op.drop_index("ix_votes_updated_at")
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.drop_index("ix_events_occurred_at")
