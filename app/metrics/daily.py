@@ -18,39 +18,94 @@ from app.events.models import Event, Vote, utcnow
 from app.extensions import db
 from app.metrics.deflection import LiveSource
 from app.metrics.models import DailyArticleStats, DailySiteStats, StatsWatermark
-from app.metrics.slices import ARTICLE_FIELDS, SliceCounts, compute_slice, day_start
+from app.metrics.slices import ARTICLE_FIELDS, SliceCounts, compute_slice, cut_days, day_start
 from app.tickets.models import Ticket
 
 ONE_DAY = timedelta(days=1)
 
 
 class StoredSource(LiveSource):
-    """Day figures read from the daily tables; partial days and today computed live."""
+    """Day figures read from the daily tables; partial days and today computed live.
+
+    Period sums of the per-article figures are done by the database (one row per article
+    instead of one per article and day).
+    """
 
     def __init__(self, window: timedelta, first_day: date, last_day: date,
                  today: date) -> None:
         super().__init__(window)
         self.today = today
-        self._articles: dict[date, dict[str, list[int]]] = {}
-        for row in db.session.scalars(select(DailyArticleStats).where(
-                DailyArticleStats.day >= first_day, DailyArticleStats.day <= last_day)):
-            self._articles.setdefault(row.day, {})[row.article_slug] = [
-                getattr(row, name) for name in ARTICLE_FIELDS]
-        self._site: dict[tuple[date, str], DailySiteStats] = {
-            (row.day, row.lang): row for row in db.session.scalars(select(DailySiteStats).where(
-                DailySiteStats.day >= first_day, DailySiteStats.day <= last_day))}
+        self._range = (first_day, last_day)
+        self._site: dict[tuple[date, str], DailySiteStats] = {}
+        self._languages_read: set[str] = set()
+        self._by_day: dict[str | None, dict[date, list[int]]] = {}
 
-    def compute(self, start: datetime, end: datetime, lang: str | None) -> SliceCounts:
+    def _stored(self, start: datetime, end: datetime) -> bool:
         day = start.date()
-        if start != day_start(day) or end != start + ONE_DAY or day >= self.today:
-            return super().compute(start, end, lang)
-        row = self._site.get((day, lang or ""))
+        return start == day_start(day) and end == start + ONE_DAY and day < self.today
+
+    def _site_counts(self, day: date, lang: str | None) -> SliceCounts:
+        lang = lang or ""
+        if lang not in self._languages_read:  # one query per language, when first needed
+            self._languages_read.add(lang)
+            self._site.update(((row.day, row.lang), row) for row in db.session.scalars(
+                select(DailySiteStats).where(DailySiteStats.lang == lang,
+                                             DailySiteStats.day >= self._range[0],
+                                             DailySiteStats.day <= self._range[1])))
+        row = self._site.get((day, lang))
         if row is None:  # refresh() stores every day from the first event: nothing happened
             return SliceCounts()
-        return SliceCounts(
-            articles={} if lang else self._articles.get(day, {}),
-            sessions=row.sessions, tickets=row.tickets,
-            deflected_sessions=row.deflected_sessions, details=row.details)
+        return SliceCounts(sessions=row.sessions, tickets=row.tickets,
+                           deflected_sessions=row.deflected_sessions, details=row.details)
+
+    def _sums(self, group, *where) -> list:
+        columns = [func.sum(getattr(DailyArticleStats, name)) for name in ARTICLE_FIELDS]
+        return db.session.execute(select(group, *columns).where(*where).group_by(group)).all()
+
+    def compute(self, start: datetime, end: datetime, lang: str | None) -> SliceCounts:
+        if not self._stored(start, end):
+            return super().compute(start, end, lang)
+        counts = self._site_counts(start.date(), lang)
+        if not lang:
+            counts.articles = {slug: [int(v) for v in values] for slug, *values in self._sums(
+                DailyArticleStats.article_slug, DailyArticleStats.day == start.date())}
+        return counts
+
+    def period(self, start: datetime, end: datetime, lang: str | None) -> SliceCounts:
+        key = ("period", start, end, lang)
+        if key in self._cache:
+            return self._cache[key]
+        total, stored = SliceCounts(), []
+        for a, b in cut_days(start, end):
+            if self._stored(a, b):
+                stored.append(a.date())
+                total.add(self._site_counts(a.date(), lang))
+            else:
+                total.add(self.slice(a, b, lang))
+        if stored and not lang:  # completed days are contiguous: one range
+            total.add(SliceCounts(articles={
+                slug: [int(v) for v in values] for slug, *values in self._sums(
+                    DailyArticleStats.article_slug, DailyArticleStats.day >= stored[0],
+                    DailyArticleStats.day <= stored[-1])}))
+        self._cache[key] = total
+        return total
+
+    def day_tickets(self, start: datetime, end: datetime) -> int:
+        if not self._stored(start, end):
+            return super().day_tickets(start, end)
+        return self._site_counts(start.date(), None).tickets
+
+    def article_day(self, start: datetime, end: datetime, slug: str | None) -> list[int]:
+        if not self._stored(start, end):
+            return super().article_day(start, end, slug)
+        if slug not in self._by_day:
+            where = [DailyArticleStats.day >= self._range[0],
+                     DailyArticleStats.day <= self._range[1]]
+            if slug:
+                where.append(DailyArticleStats.article_slug == slug)
+            self._by_day[slug] = {day: [int(v) for v in values]
+                                  for day, *values in self._sums(DailyArticleStats.day, *where)}
+        return self._by_day[slug].get(start.date()) or [0] * len(ARTICLE_FIELDS)
 
 
 def _days(first: date, last: date) -> Iterable[date]:
@@ -64,15 +119,13 @@ def _dirty_days(mark: StatsWatermark, today: date, window: timedelta) -> set[dat
     """Completed days that late events, tickets or votes have changed since the last refresh."""
     dirty: set[date] = set()
     today_start = day_start(today)
+    # By id only: the rows added since the last refresh are few (usually all dated today).
     for (at,) in db.session.execute(select(Event.occurred_at).where(
-            Event.id > mark.last_event_id, Event.occurred_at < today_start)):
-        dirty.add(at.date())
+            Event.id > mark.last_event_id)):
+        if at < today_start:
+            dirty.add(at.date())
     for (at,) in db.session.execute(select(Ticket.created_at).where(
-            Ticket.id > mark.last_ticket_id, Ticket.created_at >= today_start - window - ONE_DAY)):
-        dirty.update(_days((at - window).date(), min(at.date(), today - ONE_DAY)))
-    old_tickets = db.session.execute(select(Ticket.created_at).where(
-        Ticket.id > mark.last_ticket_id, Ticket.created_at < today_start - window - ONE_DAY))
-    for (at,) in old_tickets:  # back-dated tickets (imports); rare
+            Ticket.id > mark.last_ticket_id)):
         dirty.update(_days((at - window).date(), at.date()))
     if mark.votes_seen_at is not None:
         for (created,) in db.session.execute(select(Vote.created_at).where(

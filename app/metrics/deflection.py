@@ -16,7 +16,13 @@ from sqlalchemy import func, select
 from app.content import Article
 from app.extensions import db
 from app.metrics.models import CounterReset
-from app.metrics.slices import FUNNEL_STEPS, SliceCounts, compute_slice, cut_days
+from app.metrics.slices import (
+    ARTICLE_FIELDS,
+    FUNNEL_STEPS,
+    SliceCounts,
+    compute_slice,
+    cut_days,
+)
 from app.metrics.stats import median, wilson_interval
 
 SLOW_ANSWER_SECONDS = 60
@@ -98,13 +104,32 @@ class LiveSource:
         return compute_slice(start, end, self.window, lang)
 
 
+    def article_day(self, start: datetime, end: datetime, slug: str | None) -> list[int]:
+        """One slice's article figures: one article's, or summed over every article."""
+        articles = self.slice(start, end).articles
+        if slug:
+            return list(articles.get(slug) or [0] * len(ARTICLE_FIELDS))
+        return [sum(column) for column in zip(*articles.values(), strict=True)] \
+            if articles else [0] * len(ARTICLE_FIELDS)
+
+    def day_tickets(self, start: datetime, end: datetime) -> int:
+        return self.slice(start, end).tickets
+
+    def period(self, start: datetime, end: datetime, lang: str | None) -> SliceCounts:
+        """The sum of the period's day slices (kept: a page asks for it several times)."""
+        key = ("period", start, end, lang)
+        if key not in self._cache:
+            total = SliceCounts()
+            for a, b in cut_days(start, end):
+                total.add(self.slice(a, b, lang))
+            self._cache[key] = total
+        return self._cache[key]
+
+
 def period_counts(start: datetime, end: datetime, source: LiveSource,
                   lang: str | None = None) -> SliceCounts:
-    """The sum of the period's day slices."""
-    total = SliceCounts()
-    for a, b in cut_days(start, end):
-        total.add(source.slice(a, b, lang))
-    return total
+    """The sum of the period's day slices; callers must not change it."""
+    return source.period(start, end, lang)
 
 
 def latest_resets(end: datetime) -> dict[str, datetime]:
@@ -235,14 +260,9 @@ def daily_figures(start: datetime, end: datetime, *, slug: str | None = None,
     source = source or LiveSource(window)
     days = []
     for a, b in cut_days(start, end):
-        counts = source.slice(a, b)
-        if slug:
-            values = counts.articles.get(slug) or [0, 0, 0, 0, 0]
-        else:
-            values = [sum(column) for column in zip(*counts.articles.values(), strict=True)] \
-                if counts.articles else [0, 0, 0, 0, 0]
+        values = source.article_day(a, b, slug)
         views, failed = values[0], values[1]
-        days.append(DayFigures(a.date(), views, failed, counts.tickets,
+        days.append(DayFigures(a.date(), views, failed, source.day_tickets(a, b),
                                (views - failed) / views if views else None,
                                values[2], values[3]))
     return days

@@ -47,7 +47,7 @@ class SliceCounts:
             mine = self.details.setdefault(key, {})
             for name, value in values.items():
                 if key == "answer":  # samples, for exact medians
-                    mine[name] = mine.get(name, []) + value
+                    mine.setdefault(name, []).extend(value)
                 elif isinstance(value, list):
                     old = mine.get(name) or [0] * len(value)
                     mine[name] = [a + b for a, b in zip(old, value, strict=True)]
