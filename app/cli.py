@@ -15,6 +15,7 @@ from app import helpcenter
 from app.accounts.models import ROLES
 from app.content import load_content
 from app.extensions import db
+from app.search.synonyms import SYNONYMS_FILE, SynonymsError, load_synonyms
 from app.tickets.models import Ticket
 
 content_cli = AppGroup("content", help="Check and import Markdown help articles.")
@@ -33,6 +34,11 @@ def content_check(strict: bool) -> None:
     for problem in sorted(content.problems, key=lambda p: (p.path, p.line)):
         click.echo(str(problem), err=True)
     errors, warnings = len(content.errors), len(content.warnings)
+    try:
+        load_synonyms(helpcenter().content_dir / SYNONYMS_FILE)
+    except SynonymsError as error:
+        click.echo(str(error), err=True)
+        errors += 1
     click.echo(f"{len(content.articles)} articles usable, {errors} errors, {warnings} warnings")
     if errors or (strict and warnings):
         sys.exit(1)

@@ -9,8 +9,16 @@ from typing import Any
 
 from app.content import Article, ContentSet, Journey, load_content
 from app.content.journeys import JOURNEYS_FILE, load_journeys
-from app.search import IndexStore, IndexUnavailable, SearchPage, SearchService, indexer
+from app.search import (
+    IndexStore,
+    IndexUnavailable,
+    SearchPage,
+    SearchService,
+    indexer,
+    learning,
+)
 from app.search.catalog import Catalog
+from app.search.synonyms import SYNONYMS_FILE, SynonymsFile
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +35,7 @@ class HelpCenter:
         self.content_dir = Path(content_dir)
         self.store = IndexStore(Path(index_dir))
         self.search_service = SearchService(self.store, page_size, max_query_length)
+        self.search_service.synonyms = SynonymsFile(self.content_dir / SYNONYMS_FILE)
         self.catalog = Catalog(self.search_service, default_language)
         self._journeys: tuple[float, list[Journey]] | None = None
         self._journeys_lock = threading.Lock()
@@ -34,13 +43,17 @@ class HelpCenter:
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> HelpCenter:
-        return cls(
+        center = cls(
             content_dir=config["KB_CONTENT_DIR"],
             index_dir=config["KB_INDEX_DIR"],
             page_size=config["KB_SEARCH_PAGE_SIZE"],
             max_query_length=config["KB_MAX_QUERY_LENGTH"],
             default_language=config.get("KB_DEFAULT_LANGUAGE", "en"),
         )
+        if str(config.get("KB_SEARCH_LEARNING", "off")).lower() in {"on", "1", "true", "yes"}:
+            center.search_service.learned = learning.database_boosts(
+                float(config.get("KB_SEARCH_LEARNING_HALF_LIFE_DAYS") or learning.HALF_LIFE_DAYS))
+        return center
 
     def load_content(self) -> ContentSet:
         return load_content(self.content_dir)

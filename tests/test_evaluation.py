@@ -38,3 +38,17 @@ def test_search_beats_plain_bm25_on_stackfaq():
     assert scores["baseline"].p_at_1 == pytest.approx(0.679, abs=0.04)
     assert scores["production"].p_at_1 > scores["baseline"].p_at_1 + 0.05
     assert scores["production"].hit_at_5 > scores["baseline"].hit_at_5
+
+
+def test_cross_validation_chooses_on_other_folds():
+    from app.search.evaluation import cross_validate, folds
+    from app.search.rerank import TitleSimilarity
+
+    model = TitleSimilarity([("refunds", "Get a refund"), ("orders", "Track an order")])
+    queries = [(f"refund {i}", frozenset({"refunds"})) for i in range(10)]
+    candidates = {query: [("orders", 2.0), ("refunds", 1.8)] for query, _ in queries}
+    assert [len(part) for part in folds(queries, 5)] == [2] * 5
+    result = cross_validate(queries, candidates, model, weights=(0.0, 1.0), k=5)
+    assert result.chosen == (1.0,) * 5
+    assert result.held_out.p_at_1 == 1.0
+    assert result.by_setting[0.0].p_at_1 == 0.0

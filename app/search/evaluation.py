@@ -21,6 +21,7 @@ from whoosh.scoring import BM25F
 from app.content import ContentSet
 from app.content.render import markdown_to_text
 from app.search import indexer
+from app.search.rerank import RERANK_WINDOW, TitleSimilarity
 from app.search.searcher import QueryError, SearchService
 from app.search.store import IndexStore
 
@@ -104,3 +105,81 @@ def evaluate(content: ContentSet, queries: list[tuple[str, frozenset[str]]]
         (Path(work) / "baseline").mkdir()
         baseline = baseline_ranker(content, Path(work) / "baseline")
         return {"production": score(production, queries), "baseline": score(baseline, queries)}
+
+
+# Lever experiments: the first stage runs once per question; each setting of a second-stage
+# lever is then scored on the same candidates, so a k-fold run costs one pass of searches.
+Queries = list[tuple[str, frozenset[str]]]
+Candidates = dict[str, list[tuple[str, float]]]
+TITLE_WEIGHTS = (0.0, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    folds: int
+    held_out: Scores  # each question scored by the setting chosen on the other folds
+    chosen: tuple[float, ...]  # the setting each fold chose
+    by_setting: dict[float, Scores]  # every setting on all of dev (for the record, not choosing)
+
+
+def first_stage(content: ContentSet, queries: Queries, directory: Path) -> Candidates:
+    """The production search's first RERANK_WINDOW results, second stage off."""
+    store = IndexStore(directory)
+    indexer.rebuild(store, content)
+    service = SearchService(store, cache_size=0)
+    service.title_weight = 0.0
+    found: Candidates = {}
+    for query, _ in queries:
+        try:
+            page = service.search(query[: service.max_query_length], page_size=RERANK_WINDOW)
+            found[query] = [(hit.slug, hit.score) for hit in page.hits]
+        except QueryError:
+            found[query] = []
+    return found
+
+
+def title_model(content: ContentSet, with_summary: bool = True) -> TitleSimilarity:
+    return TitleSimilarity((a.slug, f"{a.title}\n{a.summary}" if with_summary else a.title)
+                           for a in content.articles)
+
+
+def folds(queries: Queries, k: int) -> list[Queries]:
+    """k interleaved folds (every k-th question): deterministic, no shuffling needed."""
+    return [queries[i::k] for i in range(k)]
+
+
+def cross_validate(queries: Queries, candidates: Candidates, model: TitleSimilarity,
+                   weights: tuple[float, ...] = TITLE_WEIGHTS, k: int = 5) -> CrossValidation:
+    """Choose the title-similarity weight on k-1 folds by MRR@10, score the held-out fold."""
+    reranked = {weight: {query: [slug for slug, _ in model.rerank(query, found, weight)]
+                         for query, found in candidates.items()} for weight in weights}
+
+    def ranker(weight: float) -> Ranker:
+        return lambda query: reranked[weight].get(query, [])
+
+    parts = folds(queries, k)
+    chosen, held = [], []
+    for i, part in enumerate(parts):
+        train = [pair for j, other in enumerate(parts) if j != i for pair in other]
+        best = max(weights, key=lambda w: (score(ranker(w), train).mrr_at_10, -w))
+        chosen.append(best)
+        held.append((best, part))
+    totals = [0.0, 0.0, 0.0]
+    for weight, part in held:
+        part_scores = score(ranker(weight), part)
+        totals[0] += part_scores.p_at_1 * len(part)
+        totals[1] += part_scores.mrr_at_10 * len(part)
+        totals[2] += part_scores.hit_at_5 * len(part)
+    n = max(len(queries), 1)
+    return CrossValidation(
+        k, Scores(len(queries), totals[0] / n, totals[1] / n, totals[2] / n), tuple(chosen),
+        {weight: score(ranker(weight), queries) for weight in weights})
+
+
+def lever_report(content: ContentSet, queries: Queries, k: int = 5
+                 ) -> dict[str, CrossValidation]:
+    """k-fold cross-validation of the title-similarity rerank (title+summary, title only)."""
+    with tempfile.TemporaryDirectory() as work:
+        candidates = first_stage(content, queries, Path(work))
+    return {"title+summary": cross_validate(queries, candidates, title_model(content), k=k),
+            "title only": cross_validate(queries, candidates, title_model(content, False), k=k)}

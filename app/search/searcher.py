@@ -26,6 +26,7 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from app.search.analysis import has_chinese
+from app.search.rerank import RERANK_WINDOW, TITLE_SIMILARITY_WEIGHT, SimilarityCache
 from app.search.schema import (
     CHINESE_FIELD_BOOSTS,
     FIELD_BOOSTS,
@@ -249,6 +250,10 @@ class SearchService:
         self._cache: OrderedDict[tuple, SearchPage] = OrderedDict()
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
+        self.title_weight = TITLE_SIMILARITY_WEIGHT  # 0 turns the second stage off
+        self._similarity = SimilarityCache()
+        self.synonyms = None  # a synonyms.SynonymSet, expanded into queries when set
+        self.learned = None  # a learning.LearnedBoosts, applied to the first results when set
 
     @staticmethod
     def _make_parser(boosts: dict[str, float]) -> MultifieldParser:
@@ -260,8 +265,30 @@ class SearchService:
         )
 
     def parse(self, text: str) -> Query:
-        parser = self._chinese_parser if has_chinese(text) else self._parser
-        return parser.parse(text)
+        chinese = has_chinese(text)
+        query = (self._chinese_parser if chinese else self._parser).parse(text)
+        if self.synonyms is not None:
+            query = self.synonyms.expand(
+                text, query, CHINESE_FIELD_BOOSTS if chinese else FIELD_BOOSTS)
+        return query
+
+    def _reorder(self, searcher: Searcher, text: str,
+                 ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Second stage over the first results: title similarity, then learned boosts."""
+        if len(ranked) < 2 or (self.title_weight <= 0 and self.learned is None):
+            return ranked
+        model = self._similarity.get(
+            (self.pool._generation, searcher.reader().generation()),
+            lambda: [(docnum, fields["slug"], fields["title"])
+                     for docnum, fields in searcher.reader().iter_docs()])
+        head = ranked[:RERANK_WINDOW]
+        by_slug = [(model.slugs[docnum], score) for docnum, score in head]
+        if self.title_weight > 0 and not has_chinese(text):  # Chinese: no gain measured
+            by_slug = model.rerank(text, by_slug, self.title_weight)
+        if self.learned is not None:
+            by_slug = self.learned.rerank(text, by_slug)
+        docnums = {model.slugs[docnum]: docnum for docnum, _ in head}
+        return [(docnums[slug], score) for slug, score in by_slug] + ranked[RERANK_WINDOW:]
 
     def search(
         self,
@@ -283,7 +310,8 @@ class SearchService:
         if page < 1:
             raise QueryError(Text("Page numbers start at 1."))
         with self.pool.searcher() as (searcher, version):
-            key = (version, text.lower(), journey, page, page_size, lang)
+            synonyms = self.synonyms.version() if hasattr(self.synonyms, "version") else None
+            key = (version, synonyms, text.lower(), journey, page, page_size, lang)
             cached = self._cache_get(key)
             if cached is not None:
                 return cached
@@ -301,16 +329,18 @@ class SearchService:
     ) -> SearchPage:
         query = self.parse(text)
         journey_filter = Term("journey", journey) if journey else None
-        limit = max(RESCORE_WINDOW, page * page_size)
+        limit = max(RESCORE_WINDOW, RERANK_WINDOW, page * page_size)
         if lang and _has_several_languages(searcher):
             # The user's language first, then the rest: two rankings, one after the other.
             mine = Term("language", lang)
             first, total, exact = _rank(searcher, query, limit,
                                         And([journey_filter, mine]) if journey_filter else mine)
             rest, more, more_exact = _rank(searcher, query, limit, journey_filter, mask=mine)
-            ranked, total, exact = first + rest, total + more, exact and more_exact
+            ranked = self._reorder(searcher, text, first) + self._reorder(searcher, text, rest)
+            total, exact = total + more, exact and more_exact
         else:
             ranked, total, exact = _rank(searcher, query, limit, journey_filter)
+            ranked = self._reorder(searcher, text, ranked)
         body_words = frozenset(word for field, word in query.iter_all_terms() if field == "body")
         start = (page - 1) * page_size
         hits = []
