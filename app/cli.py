@@ -231,9 +231,34 @@ def _print_scores(name: str, content, queries_path: Path) -> None:
 @search_cli.command("eval")
 @click.argument("content_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("queries_tsv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def search_eval(content_dir: Path, queries_tsv: Path) -> None:
+@click.option("--levers", is_flag=True,
+              help="Also cross-validate the second-stage levers and simulate learning.")
+@click.option("--folds", default=5, show_default=True, help="k for k-fold cross-validation.")
+def search_eval(content_dir: Path, queries_tsv: Path, levers: bool, folds: int) -> None:
     """P@1, MRR@10 and hit@5 of the search on QUERIES_TSV, beside plain BM25."""
-    _print_scores(content_dir.name, load_content(content_dir), queries_tsv)
+    content = load_content(content_dir)
+    _print_scores(content_dir.name, content, queries_tsv)
+    if levers:
+        _print_levers(content, queries_tsv, folds)
+
+
+def _print_levers(content, queries_path: Path, folds: int) -> None:
+    from app.search.evaluation import lever_report, read_queries
+
+    def row(label: str, values) -> str:
+        return f"  {label:28} {values.p_at_1:6.3f} {values.mrr_at_10:7.3f} {values.hit_at_5:6.3f}"
+
+    validations, simulation = lever_report(content, read_queries(queries_path), k=folds)
+    for name, result in validations.items():
+        click.echo(f"  rerank by {name}, {result.folds}-fold CV (weights chosen: "
+                   f"{', '.join(f'{w:g}' for w in result.chosen)})")
+        click.echo(row("held-out folds", result.held_out))
+        for weight, values in result.by_setting.items():
+            click.echo(row(f"all dev, weight {weight:g}", values))
+    click.echo("  learning simulation (every other question replayed as sessions)")
+    for part, (before, after) in simulation.items():
+        click.echo(row(f"{part}, before", before))
+        click.echo(row(f"{part}, after", after))
 
 
 @search_cli.command("eval-sets")

@@ -7,9 +7,11 @@ body, lower-cased word tokens, no stemming, no stop words (Chinese: character pa
 
 from __future__ import annotations
 
+import random
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from whoosh.analysis import LowercaseFilter, NgramFilter, RegexTokenizer
@@ -21,7 +23,8 @@ from whoosh.scoring import BM25F
 from app.content import ContentSet
 from app.content.render import markdown_to_text
 from app.search import indexer
-from app.search.rerank import RERANK_WINDOW, TitleSimilarity
+from app.search.learning import NO, SILENT, YES, LearnedBoosts, Outcome
+from app.search.rerank import RERANK_WINDOW, TITLE_SIMILARITY_WEIGHT, TitleSimilarity
 from app.search.searcher import QueryError, SearchService
 from app.search.store import IndexStore
 
@@ -177,9 +180,48 @@ def cross_validate(queries: Queries, candidates: Candidates, model: TitleSimilar
 
 
 def lever_report(content: ContentSet, queries: Queries, k: int = 5
-                 ) -> dict[str, CrossValidation]:
-    """k-fold cross-validation of the title-similarity rerank (title+summary, title only)."""
+                 ) -> tuple[dict[str, CrossValidation], dict[str, tuple[Scores, Scores]]]:
+    """k-fold CV of the title-similarity rerank (title+summary, title only) and the
+    learning simulation, all over one pass of first-stage searches."""
     with tempfile.TemporaryDirectory() as work:
         candidates = first_stage(content, queries, Path(work))
-    return {"title+summary": cross_validate(queries, candidates, title_model(content), k=k),
-            "title only": cross_validate(queries, candidates, title_model(content, False), k=k)}
+    titles = title_model(content, False)
+    return ({"title+summary": cross_validate(queries, candidates, title_model(content), k=k),
+             "title only": cross_validate(queries, candidates, titles, k=k)},
+            simulate_learning(queries, candidates, titles))
+
+
+def simulate_learning(queries: Queries, candidates: Candidates, model: TitleSimilarity,
+                      weight: float = TITLE_SIMILARITY_WEIGHT, seed: int = 7
+                      ) -> dict[str, tuple[Scores, Scores]]:
+    """Replay every other question as sessions, learn, and score before/after.
+
+    Each replayed question gets three sessions that clicked the right article and voted Yes,
+    one noisy session that clicked a wrong first-page result and left silently, and one
+    adversarial session voting Yes for a wrong article twenty times (it counts once). Returns
+    (before, after) for the replayed questions and for the other half, which was never replayed.
+    """
+    rng = random.Random(seed)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    replayed, held_out = queries[0::2], queries[1::2]
+    second = {query: model.rerank(query, found, weight) for query, found in candidates.items()}
+    outcomes = []
+    for n, (query, gold) in enumerate(replayed):
+        at = now - timedelta(days=rng.uniform(0, 60))
+        right = sorted(gold)[0]
+        outcomes += [Outcome(f"{n}-good-{i}", query, right, YES, at) for i in range(3)]
+        wrong = [slug for slug, _ in second[query][:10] if slug not in gold]
+        if wrong:
+            outcomes.append(Outcome(f"{n}-noise", query, rng.choice(wrong), SILENT, at))
+            outcomes += [Outcome(f"{n}-adversary", query, wrong[0], YES, at)] * 20
+        outcomes.append(Outcome(f"{n}-unhappy", query, right, NO, at - timedelta(days=90)))
+    boosts = LearnedBoosts.from_outcomes(outcomes, now)
+
+    def before(query: str) -> list[str]:
+        return [slug for slug, _ in second.get(query, [])]
+
+    def after(query: str) -> list[str]:
+        return [slug for slug, _ in boosts.rerank(query, second.get(query, []))]
+
+    return {"replayed": (score(before, replayed), score(after, replayed)),
+            "not replayed": (score(before, held_out), score(after, held_out))}
