@@ -112,6 +112,9 @@ def test_dashboard_page_sorts_filters_and_charts(history):
         "/dashboard/articles.csv?days=7&sort=views&dir=desc").get_data(as_text=True))))
     views = [int(r["views"]) for r in rows]
     assert by_views.status_code == 200 and views == sorted(views, reverse=True)
+    links = by_views.get_data(as_text=True)
+    assert "sort=title&amp;dir=asc&amp;days=7" in links  # headers keep the period
+    assert "sort=views&amp;dir=asc&amp;days=7" in links  # and flip the direction
     zh = list(csv.DictReader(io.StringIO(client.get(
         "/dashboard/articles.csv?lang=zh").get_data(as_text=True))))
     assert zh and {r["language"] for r in zh} == {"zh"}
