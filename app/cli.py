@@ -263,10 +263,23 @@ def _print_levers(content, queries_path: Path, folds: int) -> None:
 
 @search_cli.command("eval-sets")
 @click.argument("sets_dir", type=click.Path(path_type=Path))
-def search_eval_sets(sets_dir: Path) -> None:
+@click.option("--pooled", default="",
+              help="Comma-separated set names: choose one rerank weight for them by 5-fold CV.")
+def search_eval_sets(sets_dir: Path, pooled: str) -> None:
     """Every evaluation set under SETS_DIR (each with content/ and dev.tsv)."""
     if not sets_dir.is_dir():
         click.echo(f"skipped: {sets_dir} not found (the shared evaluation sets are absent)")
+        return
+    if pooled:
+        from app.search.evaluation import pooled_cross_validation, read_queries
+
+        sets = {name: (load_content(sets_dir / name / "content"),
+                       read_queries(sets_dir / name / "dev.tsv")) for name in pooled.split(",")}
+        chosen, held_out = pooled_cross_validation(sets)
+        click.echo(f"title weight chosen per fold: {', '.join(f'{w:g}' for w in chosen)}")
+        for name, values in held_out.items():
+            click.echo(f"  {name:12} held-out {values.p_at_1:6.3f} {values.mrr_at_10:7.3f} "
+                       f"{values.hit_at_5:6.3f}")
         return
     for folder in sorted(p for p in sets_dir.iterdir() if (p / "dev.tsv").is_file()):
         content = load_content(folder / "content")

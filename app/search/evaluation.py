@@ -225,3 +225,38 @@ def simulate_learning(queries: Queries, candidates: Candidates, model: TitleSimi
 
     return {"replayed": (score(before, replayed), score(after, replayed)),
             "not replayed": (score(before, held_out), score(after, held_out))}
+
+
+def pooled_cross_validation(sets: dict[str, tuple[ContentSet, Queries]], k: int = 5,
+                            weights: tuple[float, ...] = TITLE_WEIGHTS
+                            ) -> tuple[tuple[float, ...], dict[str, Scores]]:
+    """One title-only weight for several sets: each fold chooses it by the sum of the sets'
+    MRR@10 on their other folds; returns the choices and each set's held-out scores."""
+    reranked: dict[str, dict[float, dict[str, list[str]]]] = {}
+    for name, (content, queries) in sets.items():
+        with tempfile.TemporaryDirectory() as work:
+            candidates = first_stage(content, queries, Path(work))
+        model = title_model(content, False)
+        reranked[name] = {w: {q: [slug for slug, _ in model.rerank(q, found, w)]
+                              for q, found in candidates.items()} for w in weights}
+    chosen: list[float] = []
+    held: dict[str, list[tuple[str, frozenset[str], float]]] = {name: [] for name in sets}
+    for i in range(k):
+        def train_mrr(weight: float, i: int = i) -> tuple[float, float]:
+            total = 0.0
+            for name, (_, queries) in sets.items():
+                train = [pair for j, part in enumerate(folds(queries, k)) if j != i
+                         for pair in part]
+                ranks = reranked[name][weight]
+                total += score(ranks.__getitem__, train).mrr_at_10
+            return total, -weight
+
+        best = max(weights, key=train_mrr)
+        chosen.append(best)
+        for name, (_, queries) in sets.items():
+            held[name] += [(q, gold, best) for q, gold in folds(queries, k)[i]]
+    results = {}
+    for name, items in held.items():
+        ranks = {q: reranked[name][w][q] for q, _, w in items}
+        results[name] = score(ranks.__getitem__, [(q, g) for q, g, _ in items])
+    return tuple(chosen), results
