@@ -76,3 +76,21 @@ def test_demo_synonyms_file_is_valid():
     from app.config import PROJECT_ROOT
 
     assert load_synonyms(PROJECT_ROOT / "content" / "_synonyms.yml").groups
+
+
+def test_content_check_reports_a_bad_synonyms_file(runner, content_dir):
+    path = content_dir / "_synonyms.yml"
+    good = path.read_text(encoding="utf-8")
+    try:
+        path.write_text("- [refund, money back]\n- [refund]\n", encoding="utf-8")
+        result = runner.invoke(args=["content", "check"])
+        assert result.exit_code == 1
+        assert f"{path}, line 2: a group needs at least two entries" in result.output
+    finally:
+        path.write_text(good, encoding="utf-8")
+
+
+def test_demo_synonyms_reach_the_search(helpcenter):
+    slugs = [hit.slug for hit in helpcenter.search("chargeback").hits[:3]]
+    assert "request-a-refund" in slugs
+    assert "refund-timelines-zh" in [hit.slug for hit in helpcenter.search("退钱").hits[:3]]
