@@ -25,3 +25,21 @@ class Revision(db.Model):
     author_id: Mapped[int | None] = mapped_column(Integer)
     author_email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ReviewRequest(db.Model):
+    """An agent's note that an article caused a ticket and needs an editor's review."""
+
+    __tablename__ = "review_requests"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    article_slug: Mapped[str] = mapped_column(String(200), index=True)
+    ticket_reference: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    requested_by_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    done_by_id: Mapped[int | None] = mapped_column(Integer)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_note: Mapped[str | None] = mapped_column(Text)
