@@ -39,7 +39,9 @@ def content_check(strict: bool) -> None:
     except SynonymsError as error:
         click.echo(str(error), err=True)
         errors += 1
-    click.echo(f"{len(content.articles)} articles usable, {errors} errors, {warnings} warnings")
+    drafts = len(content.articles) - len(content.published)
+    click.echo(f"{len(content.articles)} articles usable ({drafts} drafts), {errors} errors, "
+               f"{warnings} warnings")
     if errors or (strict and warnings):
         sys.exit(1)
 

@@ -35,10 +35,11 @@ DEFAULTS: dict[str, Any] = {
     "KB_RESPONSE_MINUTES": "10,60,240",
     "KB_TICKET_WINDOW_HOURS": 24,
     "KB_FLAG_THRESHOLD": 0.6,
+    "KB_MAX_IMAGE_BYTES": 1024 * 1024,
 }
 
 _INT_KEYS = {"KB_SEARCH_PAGE_SIZE", "KB_MAX_QUERY_LENGTH", "KB_TICKET_RATE_LIMIT",
-             "KB_TICKET_RATE_WINDOW_MINUTES", "KB_TICKET_WINDOW_HOURS"}
+             "KB_TICKET_RATE_WINDOW_MINUTES", "KB_TICKET_WINDOW_HOURS", "KB_MAX_IMAGE_BYTES"}
 _FLOAT_KEYS = {"KB_FLAG_THRESHOLD", "KB_SEARCH_LEARNING_HALF_LIFE_DAYS"}
 _LIST_KEYS = {"KB_RESPONSE_MINUTES"}
 _WORD_LIST_KEYS = {"KB_LANGUAGES"}
@@ -107,9 +108,10 @@ def load_config(overrides: dict[str, Any] | None, instance_path: Path) -> dict[s
     config["REMEMBER_COOKIE_HTTPONLY"] = True
     config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     config["JSON_SORT_KEYS"] = False
-    # Large enough that an over-long ticket gets a 400 naming the field, small enough to refuse
-    # a flood of bytes.
-    config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    # Large enough that an over-long ticket or image gets a 400 naming the limit, small enough
+    # to refuse a flood of bytes.
+    config.setdefault("MAX_CONTENT_LENGTH",
+                      max(2 * 1024 * 1024, config["KB_MAX_IMAGE_BYTES"] + 256 * 1024))
     return config
 
 

@@ -176,6 +176,27 @@ def staff_app(make_app):
     return app
 
 
+@pytest.fixture()
+def editor_app(make_app, tmp_path):
+    """(app, content dir): a private copy of the demo content and index, one account per role."""
+    content = tmp_path / "content"
+    shutil.copytree(DEMO_CONTENT, content)
+    app = make_app(KB_CONTENT_DIR=str(content), KB_INDEX_DIR=str(tmp_path / "index"))
+    for role in ("editor", "agent", "manager", "admin"):
+        add_staff(app, f"{role}@pronto.test", role)
+    return app, content
+
+
+def post(client, path, data, form_page: str = "/editor/new"):
+    """POST a staff form with the CSRF token of ``form_page``, as a browser would."""
+    return client.post(path, data={**data, "csrf_token": csrf_token(client, form_page)},
+                       headers=BROWSER)
+
+
+def search_slugs(client, query):
+    return [r["slug"] for r in client.get(f"/api/v1/search?q={query}").get_json()["results"]]
+
+
 def free_port() -> int:
     import socket
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
-from tests.conftest import BROWSER, DEMO_CONTENT, add_staff, csrf_token, sign_in
+from tests.conftest import BROWSER, csrf_token, post, search_slugs, sign_in
 
 NEW = {"slug": "pause-pronto-plus", "title": "Pause Pronto Plus for a month",
        "summary": "Take a break from Pronto Plus without losing your plan.",
@@ -15,25 +14,6 @@ NEW = {"slug": "pause-pronto-plus", "title": "Pause Pronto Plus for a month",
        "related": "cancel-pronto-plus", "review_by": "2099-01-01",
        "body": "1. Open **Account > Pronto Plus**.\n2. Tap **Pause for a month**.\n",
        "change_summary": "First version", "action": "save"}
-
-
-@pytest.fixture()
-def editor_app(make_app, tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(DEMO_CONTENT, content)
-    app = make_app(KB_CONTENT_DIR=str(content), KB_INDEX_DIR=str(tmp_path / "index"))
-    for role in ("editor", "agent", "manager", "admin"):
-        add_staff(app, f"{role}@pronto.test", role)
-    return app, content
-
-
-def post(client, path, data):
-    return client.post(path, data={**data, "csrf_token": csrf_token(client, "/editor/new")},
-                       headers=BROWSER)
-
-
-def search_slugs(client, query):
-    return [r["slug"] for r in client.get(f"/api/v1/search?q={query}").get_json()["results"]]
 
 
 @pytest.mark.parametrize(("email", "status"), [
@@ -44,9 +24,14 @@ def test_editor_role_checks(editor_app, email, status):
     app, _ = editor_app
     client = sign_in(app, email)[0] if email else app.test_client()
     for path in ("/editor/", "/editor/new", "/editor/cancel-a-booking",
-                 "/editor/cancel-a-booking/history"):
+                 "/editor/cancel-a-booking/history", "/editor/review"):
         assert client.get(path, headers=BROWSER).status_code == status, path
     if status != 200:
+        token = csrf_token(client, "/login")
+        for path in ("/editor/preview", "/editor/media", "/editor/review/1/done"):
+            response = client.post(path, data={"csrf_token": token, "body": "x"},
+                                   headers=BROWSER)
+            assert response.status_code == status, path
         response = client.post("/editor/new", data=NEW, headers=BROWSER)
         assert response.status_code in {302, 400, 403}
         assert "pause-pronto-plus" not in search_slugs(app.test_client(), "pause")

@@ -19,9 +19,12 @@ from app.content.models import Article
 from app.content.problems import Problem
 from app.content.writer import article_text, write_atomically
 
+# Addresses of editor pages under /editor/: an article of that name could not be edited.
+RESERVED_SLUGS = frozenset({"new", "preview", "media", "review"})
+
 
 @dataclass
-class Draft:
+class Submission:
     """What the editor form submits."""
 
     slug: str
@@ -68,7 +71,7 @@ def _errors_by_field(problems: list[Problem], text: str) -> dict[str, list[str]]
 
 
 def save_article(
-    draft: Draft,
+    submission: Submission,
     *,
     content_dir: Path,
     journey_slugs: set[str],
@@ -76,29 +79,31 @@ def save_article(
     known_slugs: set[str],
     today: date | None = None,
 ) -> SaveOutcome:
-    """Validate and write ``draft``; the caller records the revision and re-indexes."""
+    """Validate and write ``submission``; the caller records the revision and re-indexes."""
     today = today or date.today()
-    text = article_text({**draft.fields, "updated": today}, draft.body)
+    text = article_text({**submission.fields, "updated": today}, submission.body)
     outcome = SaveOutcome(text=text)
-    if existing is None and not SLUG_PATTERN.match(draft.slug):
+    if existing is None and not SLUG_PATTERN.match(submission.slug):
         outcome.errors["slug"] = ["Use lowercase letters, digits and hyphens, e.g. reset-password."]
-    elif existing is None and draft.slug in known_slugs:
-        outcome.errors["slug"] = [f"An article '{draft.slug}' already exists."]
-    if draft.journey not in journey_slugs:
-        outcome.errors["journey"] = [f"Unknown journey '{draft.journey}'."]
+    elif existing is None and submission.slug in RESERVED_SLUGS:
+        outcome.errors["slug"] = [f"'{submission.slug}' is an editor page's address."]
+    elif existing is None and submission.slug in known_slugs:
+        outcome.errors["slug"] = [f"An article '{submission.slug}' already exists."]
+    if submission.journey not in journey_slugs:
+        outcome.errors["journey"] = [f"Unknown journey '{submission.journey}'."]
     if outcome.errors:
         return outcome
 
-    path = content_dir / draft.journey / f"{draft.slug}.md"
+    path = content_dir / submission.journey / f"{submission.slug}.md"
     old_path = content_dir / existing.path if existing else path
     current = file_hash(old_path)
-    if existing is not None and current != draft.base_hash:
+    if existing is not None and current != submission.base_hash:
         saved_now = old_path.read_text(encoding="utf-8") if current else ""
         outcome.conflict_diff = unified_diff(saved_now, text, "saved meanwhile", "your version")
         return outcome
 
     article, problems = check_article(text.encode(), path, content_dir, journey_slugs,
-                                      known_slugs - {draft.slug}, today)
+                                      known_slugs - {submission.slug}, today)
     errors = _errors_by_field(problems, text)
     if article is None or errors:
         outcome.errors = errors or {"body": ["The article is not valid."]}

@@ -9,7 +9,7 @@ from typing import Any
 REQUIRED_FIELDS = ("title", "summary")
 KNOWN_FIELDS = frozenset(
     {"title", "summary", "tags", "lang", "translation_key", "urgent", "updated", "review_by",
-     "related"}
+     "related", "draft"}
 )
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANG_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")

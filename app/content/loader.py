@@ -35,6 +35,7 @@ FIELD_PARSERS: dict[str, FieldParser] = {
     "updated": f.as_date,
     "review_by": f.as_date,
     "related": f.as_slug_list,
+    "draft": f.as_bool,
 }
 
 
@@ -57,6 +58,11 @@ class ContentSet:
 
     def by_slug(self) -> dict[str, Article]:
         return {article.slug: article for article in self.articles}
+
+    @property
+    def published(self) -> list[Article]:
+        """The articles readers may see and search: every usable one that is not a draft."""
+        return [article for article in self.articles if not article.draft]
 
 
 @dataclass

@@ -40,6 +40,8 @@ class Article:
     updated: date | None = None
     review_by: date | None = None
     related: tuple[str, ...] = field(default_factory=tuple)
+    # A draft lives in content/ but is neither shown nor searchable until it is published.
+    draft: bool = False
 
     @property
     def language(self) -> str:

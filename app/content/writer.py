@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-FIELD_ORDER = ("title", "summary", "tags", "lang", "translation_key", "urgent", "updated",
-               "review_by", "related")
+FIELD_ORDER = ("title", "summary", "tags", "lang", "translation_key", "urgent", "draft",
+               "updated", "review_by", "related")
 
 
 def article_text(fields: dict[str, Any], body: str) -> str:
@@ -30,11 +30,16 @@ def article_text(fields: dict[str, Any], body: str) -> str:
 
 def write_atomically(path: Path, text: str) -> None:
     """Readers see the old file or the new one, never half of it."""
+    write_bytes_atomically(path, text.encode("utf-8"))
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)

@@ -11,7 +11,9 @@ from werkzeug.datastructures import MultiDict
 
 from app import helpcenter
 from app.accounts.access import permission_required
-from app.content.editing import Draft, file_hash, save_article, unified_diff
+from app.content import Article
+from app.content.drafts import find_drafts, read_article
+from app.content.editing import Submission, file_hash, save_article, unified_diff
 from app.content.frontmatter import parse_front_matter
 from app.content.render import render_markdown
 from app.editor.models import Revision
@@ -28,7 +30,24 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def _draft_from_form(slug: str, base_hash: str | None, form) -> Draft:
+def _journey_slugs() -> set[str]:
+    return {journey.slug for journey in helpcenter().journeys()}
+
+
+def find_article(slug: str) -> Article | None:
+    """A published article as the index holds it, or a draft as written in content/."""
+    center = helpcenter()
+    return center.catalog.get(slug) or read_article(center.content_dir, _journey_slugs(), slug)
+
+
+def known_slugs() -> set[str]:
+    """Every slug in use, drafts included: a new article must not take one of them."""
+    center = helpcenter()
+    drafts = find_drafts(center.content_dir, _journey_slugs())
+    return {a.slug for a in center.catalog.all()} | {a.slug for a in drafts}
+
+
+def _submission_from_form(slug: str, base_hash: str | None, form) -> Submission:
     review_by = form.get("review_by", "").strip()
     try:
         review_date = date.fromisoformat(review_by) if review_by else None
@@ -38,23 +57,24 @@ def _draft_from_form(slug: str, base_hash: str | None, form) -> Draft:
               "tags": _split(form.get("tags", "")), "urgent": form.get("urgent") == "on",
               "review_by": review_date, "related": _split(form.get("related", "")),
               "lang": form.get("lang") or None,
-              "translation_key": form.get("translation_key", "").strip() or None}
+              "translation_key": form.get("translation_key", "").strip() or None,
+              "draft": form.get("action") == "draft" or None}  # written only when set
     if not fields["urgent"]:
         fields["urgent"] = None  # written only when set
-    return Draft(slug=slug.strip(), journey=form.get("journey", ""), fields=fields,
+    return Submission(slug=slug.strip(), journey=form.get("journey", ""), fields=fields,
                  body=form.get("body", ""), base_hash=base_hash)
 
 
 def _form_values(article=None, text: str | None = None) -> dict:
     if article is None:
         return {"slug": "", "journey": "", "title": "", "summary": "", "tags": "", "urgent": False,
-                "review_by": "", "related": "", "body": ""}
+                "review_by": "", "related": "", "body": "", "draft": True}
     return {"slug": article.slug, "journey": article.journey, "title": article.title,
             "summary": article.summary, "tags": ", ".join(article.tags),
             "urgent": article.urgent,
             "review_by": article.review_by.isoformat() if article.review_by else "",
             "related": ", ".join(article.related), "lang": article.lang,
-            "translation_key": article.translation_key or "",
+            "translation_key": article.translation_key or "", "draft": article.draft,
             "body": parse_front_matter(text).body if text else article.body}
 
 
@@ -68,7 +88,7 @@ def _no_votes(slug: str) -> list[Vote]:
 @permission_required("editor")
 def index():
     center = helpcenter()
-    articles = center.catalog.all()
+    articles = center.catalog.all() + find_drafts(center.content_dir, _journey_slugs())
     now = utcnow()
     metrics = {row.slug: row for row in article_metrics(
         articles, now - timedelta(days=30), now,
@@ -79,7 +99,9 @@ def index():
     today = date.today()
     rows = [a for a in articles if (not journey or a.journey == journey)
             and (only != "stale" or a.is_stale(today))
-            and (only != "flagged" or metrics[a.slug].flagged)]
+            and (only != "flagged" or metrics[a.slug].flagged)
+            and (only != "drafts" or a.draft)]
+    rows.sort(key=lambda a: (not a.draft, a.title.lower()))
     return render_template("editor/index.html", rows=rows, metrics=metrics, today=today,
                            journeys=center.journeys(), journey=journey, only=only)
 
@@ -105,7 +127,7 @@ def new():
 @permission_required("editor")
 def edit(slug: str):
     center = helpcenter()
-    article = center.catalog.get(slug)
+    article = find_article(slug)
     if article is None:
         abort(404)
     path = center.content_dir / article.path
@@ -122,19 +144,19 @@ def save(slug: str | None = None):
 
 def _save(slug: str | None, form):
     center = helpcenter()
-    article = center.catalog.get(slug) if slug else None
+    article = find_article(slug) if slug else None
     if slug and article is None:
         abort(404)
-    values = {**form.to_dict(), "urgent": form.get("urgent") == "on"}
+    values = {**form.to_dict(), "urgent": form.get("urgent") == "on",
+              "draft": article.draft if article else True}
     base_hash = form.get("base_hash") or None
     if form.get("action") == "preview":
         return _render_form(article, values, preview=render_markdown(values.get("body", "")),
                             base_hash=base_hash)
-    draft = _draft_from_form(slug or form.get("slug", ""), base_hash, form)
+    submission = _submission_from_form(slug or form.get("slug", ""), base_hash, form)
     outcome = save_article(
-        draft, content_dir=center.content_dir,
-        journey_slugs={j.slug for j in center.journeys()}, existing=article,
-        known_slugs={a.slug for a in center.catalog.all()},
+        submission, content_dir=center.content_dir, journey_slugs=_journey_slugs(),
+        existing=article, known_slugs=known_slugs(),
     )
     if not outcome.saved:
         return _render_form(article, values, errors=outcome.errors,
@@ -143,15 +165,16 @@ def _save(slug: str | None, form):
     saved = outcome.article
     record_revision(saved.slug, saved.path, outcome.text, saved.content_hash,
                     form.get("change_summary", ""), current_user.id, current_user.email)
-    center.index_article(saved)
-    return redirect(url_for("editor.edit", slug=saved.slug, saved=1))
+    center.index_article(saved)  # a draft is taken out of the index instead
+    return redirect(url_for("editor.edit", slug=saved.slug,
+                            saved="draft" if saved.draft else "published"))
 
 
 @editor.get("/<slug>/history")
 @permission_required("editor")
 def article_history(slug: str):
     revisions = history(slug)
-    if not revisions and helpcenter().catalog.get(slug) is None:
+    if not revisions and find_article(slug) is None:
         abort(404)
     return render_template("editor/history.html", slug=slug, revisions=revisions)
 
@@ -179,7 +202,7 @@ def restore(slug: str, revision_id: int):
     """Write an old revision back as a new revision (nothing in the history is lost)."""
     center = helpcenter()
     revision = _revision(slug, revision_id)
-    article = center.catalog.get(slug)
+    article = find_article(slug)
     front = parse_front_matter(revision.text)
     data = front.data
     form = MultiDict({
@@ -191,7 +214,11 @@ def restore(slug: str, revision_id: int):
         "translation_key": data.get("translation_key") or "",
         "base_hash": file_hash(center.content_dir / article.path) if article else "",
         "change_summary": f"Restored revision {revision_id}",
+        "action": "draft" if data.get("draft") else "publish",
     })
     if data.get("urgent"):
         form["urgent"] = "on"
     return _save(slug if article else None, form)
+
+
+from app.editor import queue_views, tools  # noqa: E402,F401  (routes register on import)

@@ -6,7 +6,13 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 from sqlalchemy import select
 
+from app import helpcenter
 from app.accounts.access import permission_required
+from app.editor.from_ticket import save_ticket_draft
+from app.editor.models import ReviewRequest
+from app.editor.review import CAUSES, ReviewError, request_review
+from app.editor.revisions import record_revision
+from app.editor.views import known_slugs
 from app.extensions import db
 from app.tickets.inbox import STATUSES, ReplyError, inbox
 from app.tickets.models import Ticket
@@ -33,12 +39,29 @@ def index():
     return render_template("inbox/index.html", rows=rows, status=status, statuses=STATUSES)
 
 
+def _articles_read(found: Ticket) -> list[tuple[str, str]]:
+    """(slug, title) of the articles the user read or wrote from: candidates for a cause."""
+    articles = {item["slug"]: item.get("title", item["slug"])
+                for item in (found.context or {}).get("articles", []) if item.get("slug")}
+    if found.article_slug and found.article_slug not in articles:
+        article = helpcenter().catalog.get(found.article_slug)
+        articles[found.article_slug] = article.title if article else found.article_slug
+    return list(articles.items())
+
+
+def _ticket_page(found: Ticket, *, error=None, note="", cause_error=None, status=200):
+    requests = db.session.scalars(select(ReviewRequest).where(
+        ReviewRequest.ticket_reference == found.reference).order_by(ReviewRequest.id)).all()
+    return render_template("inbox/ticket.html", ticket=found, statuses=STATUSES, error=error,
+                           note=note, mails_user=_desk().replies is not None,
+                           articles_read=_articles_read(found), causes=CAUSES,
+                           review_requests=requests, cause_error=cause_error), status
+
+
 @inbox_blueprint.get("/<reference>")
 @permission_required("inbox")
 def ticket(reference: str):
-    return render_template("inbox/ticket.html", ticket=_ticket_or_404(reference),
-                           statuses=STATUSES, error=None, note="",
-                           mails_user=_desk().replies is not None)
+    return _ticket_page(_ticket_or_404(reference))
 
 
 @inbox_blueprint.post("/<reference>")
@@ -50,7 +73,42 @@ def reply(reference: str):
         _desk().send_reply(found, request.form.get("status", found.status), note,
                            current_user.id)
     except ReplyError as error:
-        return render_template("inbox/ticket.html", ticket=found, statuses=STATUSES,
-                               error=str(error), note=note,
-                               mails_user=_desk().replies is not None), 400
+        return _ticket_page(found, error=str(error), note=note, status=400)
     return redirect(url_for("inbox.ticket", reference=reference))
+
+
+@inbox_blueprint.post("/<reference>/cause")
+@permission_required("inbox")
+def mark_cause(reference: str):
+    """The agent says an article the user read caused the ticket: it joins the review queue."""
+    found = _ticket_or_404(reference)
+    slug = request.form.get("article", "")
+    if slug not in dict(_articles_read(found)):
+        return _ticket_page(found, cause_error="Choose one of the articles the user read.",
+                            status=400)
+    try:
+        request_review(slug, request.form.get("reason", ""), request.form.get("note", ""),
+                       ticket_reference=found.reference, requested_by_id=current_user.id)
+    except ReviewError as error:
+        return _ticket_page(found, cause_error=str(error), status=400)
+    return redirect(url_for("inbox.ticket", reference=reference, marked=slug))
+
+
+@inbox_blueprint.post("/<reference>/article")
+@permission_required("inbox")
+def turn_into_article(reference: str):
+    """Save the question and the answers as a draft article; editors open it in the editor."""
+    found = _ticket_or_404(reference)
+    center = helpcenter()
+    outcome = save_ticket_draft(found, content_dir=center.content_dir,
+                                journey_slugs=[j.slug for j in center.journeys()],
+                                taken=known_slugs())
+    if not outcome.saved:
+        problems = "; ".join(m for messages in outcome.errors.values() for m in messages)
+        return _ticket_page(found, error=f"The draft could not be made: {problems}", status=400)
+    saved = outcome.article
+    record_revision(saved.slug, saved.path, outcome.text, saved.content_hash,
+                    f"Draft from ticket {found.reference}", current_user.id, current_user.email)
+    if current_user.can("editor"):
+        return redirect(url_for("editor.edit", slug=saved.slug, ticket=found.reference))
+    return redirect(url_for("inbox.ticket", reference=reference, drafted=saved.slug))

@@ -89,7 +89,7 @@ def _rebuild_locked(store: IndexStore, content: ContentSet) -> IndexReport:
     try:
         ix = create_in(str(path), build_schema())
         writer = ix.writer(limitmb=256)
-        for article in content.articles:
+        for article in content.published:
             writer.add_document(**article_document(article))
         writer.commit()
         ix.close()
@@ -99,7 +99,7 @@ def _rebuild_locked(store: IndexStore, content: ContentSet) -> IndexReport:
     store.publish(generation)
     return IndexReport(
         generation=generation,
-        indexed=len(content.articles),
+        indexed=len(content.published),
         rejected=_rejected(content),
         seconds=time.perf_counter() - started,
         full_rebuild=True,
@@ -107,7 +107,8 @@ def _rebuild_locked(store: IndexStore, content: ContentSet) -> IndexReport:
 
 
 def update(store: IndexStore, content: ContentSet) -> IndexReport:
-    """Re-index only articles whose file hash changed; drop those that are gone or invalid."""
+    """Re-index only articles whose file hash changed; drop those that are gone, invalid or
+    turned back into drafts."""
     with store.lock():
         try:
             generation, ix = store.open()
@@ -116,7 +117,7 @@ def update(store: IndexStore, content: ContentSet) -> IndexReport:
             return _rebuild_locked(store, content)
         started = time.perf_counter()
         report = IndexReport(generation=generation, rejected=_rejected(content))
-        wanted = content.by_slug()
+        wanted = {article.slug: article for article in content.published}
         writer = ix.writer(timeout=store.lock_timeout)
         try:
             with ix.searcher() as searcher:
@@ -143,12 +144,16 @@ def update(store: IndexStore, content: ContentSet) -> IndexReport:
 
 
 def index_article(store: IndexStore, article: Article) -> None:
-    """Add or replace one article in the live index (an editor's save): one small commit."""
+    """Add or replace one article in the live index (an editor's save): one small commit.
+    A draft is taken out of the index instead: readers can neither find nor open it."""
     with store.lock():
         _, ix = store.open()
         writer = ix.writer(timeout=store.lock_timeout)
         try:
-            writer.update_document(**article_document(article))
+            if article.draft:
+                writer.delete_by_term("slug", article.slug)
+            else:
+                writer.update_document(**article_document(article))
         except BaseException:
             writer.cancel()
             raise

@@ -1,0 +1,64 @@
+"""Images uploaded by editors into content/_media/: type checked by content, size capped."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from app.content.writer import write_bytes_atomically
+
+# Recognised by their first bytes, not by the name or the browser's claim. SVG is left out on
+# purpose: it can carry script, and uploaded files are served from the site's own origin.
+SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+)
+EXTENSIONS = {"png": {"png"}, "jpg": {"jpg", "jpeg"}, "gif": {"gif"}, "webp": {"webp"}}
+
+
+class MediaError(ValueError):
+    """The upload was refused; the message says why and is fit to show the editor."""
+
+
+def image_type(data: bytes) -> str | None:
+    for signature, kind in SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+def _size(count: int) -> str:
+    return f"{count} bytes" if count < 1024 else f"{count / 1024:.0f} KB"
+
+
+def _stem(filename: str) -> str:
+    stem = unicodedata.normalize("NFKD", Path(filename).stem).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:60] or "image"
+
+
+def save_image(media_dir: Path, filename: str, data: bytes, max_bytes: int) -> str:
+    """Store ``data`` under a new, safe name in ``media_dir`` and return that name."""
+    if not data:
+        raise MediaError("Choose an image file to upload.")
+    if len(data) > max_bytes:
+        raise MediaError(f"The image is {_size(len(data))}; the limit is {_size(max_bytes)}.")
+    kind = image_type(data)
+    if kind is None:
+        raise MediaError("Only PNG, JPEG, GIF and WebP images can be uploaded.")
+    extension = Path(filename).suffix.lower().lstrip(".")
+    if extension and extension not in EXTENSIONS[kind]:
+        raise MediaError(f"The file is a {kind.upper()} image but is named .{extension}; "
+                         "rename it and try again.")
+    stem = _stem(filename)
+    name = f"{stem}.{kind}"
+    counter = 2
+    while (media_dir / name).exists():
+        name = f"{stem}-{counter}.{kind}"
+        counter += 1
+    write_bytes_atomically(media_dir / name, data)
+    return name

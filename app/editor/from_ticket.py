@@ -1,0 +1,53 @@
+"""Turn a solved ticket into a draft article: the user's question and the agents' answer."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from app.content.editing import SaveOutcome, Submission, save_article
+from app.tickets.models import Ticket
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+MAX_SLUG_LENGTH = 60
+
+
+def slug_for(subject: str, reference: str, taken: set[str]) -> str:
+    """A free slug from the subject's ASCII words, else from the ticket reference."""
+    ascii_text = unicodedata.normalize("NFKD", subject).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower())[:MAX_SLUG_LENGTH].strip("-")
+    base = slug if len(slug) >= 3 else f"from-{reference.lower()}"
+    candidate, counter = base, 2
+    while candidate in taken:
+        candidate, counter = f"{base}-{counter}", counter + 1
+    return candidate
+
+
+def without_addresses(text: str) -> str:
+    return EMAIL.sub("[email]", text)
+
+
+def ticket_submission(ticket: Ticket, journey_slugs: list[str], taken: set[str]) -> Submission:
+    """A draft: title and summary from the subject, body from question and answers.
+
+    Email addresses are replaced; other personal details are for the editor to remove (the
+    editor says so when it opens a draft made from a ticket)."""
+    answers = [without_addresses(update.note.strip()) for update in ticket.updates
+               if update.author_id is not None and update.note.strip()]
+    body = (f"## The question\n\n{without_addresses(ticket.description.strip())}\n\n"
+            f"## The answer\n\n" + ("\n\n".join(answers) or "Write the answer here.") + "\n")
+    journey = ticket.journey if ticket.journey in journey_slugs else journey_slugs[0]
+    fields = {"title": ticket.subject.strip()[:200], "summary": ticket.subject.strip()[:300],
+              "lang": ticket.lang or None, "draft": True,
+              "related": [ticket.article_slug] if ticket.article_slug in taken else []}
+    return Submission(slug=slug_for(ticket.subject, ticket.reference, taken), journey=journey,
+                      fields=fields, body=body, base_hash=None)
+
+
+def save_ticket_draft(ticket: Ticket, *, content_dir: Path, journey_slugs: list[str],
+                      taken: set[str]) -> SaveOutcome:
+    """Write the draft into content/ (validated like any save); nothing is published."""
+    submission = ticket_submission(ticket, journey_slugs, taken)
+    return save_article(submission, content_dir=content_dir, journey_slugs=set(journey_slugs),
+                        existing=None, known_slugs=taken)

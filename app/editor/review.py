@@ -1,0 +1,129 @@
+"""The editors' review queue: articles that need a look, and why.
+
+An article enters the queue for any of these reasons (definitions in docs/metrics.md):
+an agent marked it as the cause of a ticket; its helpfulness dropped against its own past;
+tickets after viewing it rose against its own past; its ``review_by`` date passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from app.content import Article
+from app.editor.models import ReviewRequest
+from app.events.models import utcnow
+from app.extensions import db
+from app.metrics.deflection import ArticleMetrics, article_metrics
+
+RECENT_DAYS = 30  # the article now ...
+PAST_DAYS = 90  # ... against the 90 days before that
+MIN_VOTES = 5  # in each period, to compare helpfulness
+MIN_VIEWS = 20  # in each period, to compare tickets after view
+HELPFULNESS_DROP = 0.2  # 20 points lower than before
+TICKET_RATE_FACTOR = 1.5  # tickets after view 1.5x as frequent as before ...
+TICKET_RATE_MIN_RISE = 0.05  # ... and at least 5 points more
+CAUSES = {
+    "wrong": "Wrong: it tells users something that is not true",
+    "outdated": "Outdated: the product or policy changed",
+    "missing-step": "A step is missing",
+    "unclear": "Unclear: users misread it",
+}
+MAX_NOTE_LENGTH = 2000
+
+
+class ReviewError(ValueError):
+    """A review request that cannot be stored; the message says why."""
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    article: Article
+    reasons: tuple[str, ...]  # one sentence per signal
+    requests: tuple[ReviewRequest, ...]  # agents' open requests, newest first
+    rank: int  # 0: agents' requests, 1: signals from figures, 2: only past review_by
+
+
+def figure_signals(recent: ArticleMetrics, past: ArticleMetrics) -> list[str]:
+    """Why the recent figures are worse than the article's own past; empty when they are not."""
+    reasons = []
+    if recent.counted_from is not None:
+        return reasons  # counters reset lately: the new version has no past of its own yet
+    if (recent.helpful_yes + recent.helpful_no >= MIN_VOTES
+            and past.helpful_yes + past.helpful_no >= MIN_VOTES
+            and recent.helpfulness is not None and past.helpfulness is not None
+            and recent.helpfulness <= past.helpfulness - HELPFULNESS_DROP):
+        reasons.append(f"Helpfulness fell from {past.helpfulness:.0%} to "
+                       f"{recent.helpfulness:.0%} ({RECENT_DAYS} days against the "
+                       f"{PAST_DAYS} before)")
+    if recent.views >= MIN_VIEWS and past.views >= MIN_VIEWS:
+        recent_rate = recent.tickets_after_view / recent.views
+        past_rate = past.tickets_after_view / past.views
+        if (recent_rate >= past_rate * TICKET_RATE_FACTOR
+                and recent_rate - past_rate >= TICKET_RATE_MIN_RISE):
+            reasons.append(f"Tickets after a view rose from {past_rate:.0%} to "
+                           f"{recent_rate:.0%} of views")
+    return reasons
+
+
+def open_requests() -> dict[str, list[ReviewRequest]]:
+    requests: dict[str, list[ReviewRequest]] = {}
+    for request in db.session.scalars(select(ReviewRequest).where(
+            ReviewRequest.status == "open").order_by(ReviewRequest.id.desc())):
+        requests.setdefault(request.article_slug, []).append(request)
+    return requests
+
+
+def review_queue(articles: list[Article], *, window: timedelta, source=None,
+                 now: datetime | None = None, today: date | None = None) -> list[ReviewItem]:
+    """Articles needing review, agents' requests first, then figure signals, then stale."""
+    now = now or utcnow()
+    today = today or now.date()
+    recent_start = now - timedelta(days=RECENT_DAYS)
+    past_start = recent_start - timedelta(days=PAST_DAYS)
+    recent = {row.slug: row for row in article_metrics(articles, recent_start, now,
+                                                       window=window, source=source)}
+    past = {row.slug: row for row in article_metrics(articles, past_start, recent_start,
+                                                     window=window, source=source)}
+    requests = open_requests()
+    items = []
+    for article in articles:
+        reasons = [f"Agent: {CAUSES.get(r.reason, r.reason)}" for r in
+                   requests.get(article.slug, [])]
+        signals = figure_signals(recent[article.slug], past[article.slug])
+        reasons += signals
+        if article.is_stale(today):
+            reasons.append(f"Review date {article.review_by.isoformat()} has passed")
+        if not reasons:
+            continue
+        rank = 0 if article.slug in requests else 1 if signals else 2
+        items.append(ReviewItem(article, tuple(reasons), tuple(requests.get(article.slug, [])),
+                                rank))
+    return sorted(items, key=lambda item: (item.rank, -len(item.reasons),
+                                           item.article.title.lower()))
+
+
+def request_review(article_slug: str, reason: str, note: str, *, ticket_reference: str | None,
+                   requested_by_id: int | None) -> ReviewRequest:
+    """An agent marks an article as the cause of a ticket."""
+    if reason not in CAUSES:
+        raise ReviewError(f"Choose what is wrong with the article: {', '.join(CAUSES)}.")
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE_LENGTH:
+        raise ReviewError(f"The note is {len(note)} characters; the limit is {MAX_NOTE_LENGTH}.")
+    request = ReviewRequest(article_slug=article_slug, ticket_reference=ticket_reference,
+                            reason=reason, note=note, requested_by_id=requested_by_id)
+    db.session.add(request)
+    db.session.commit()
+    return request
+
+
+def close_request(request: ReviewRequest, done_by_id: int | None, note: str) -> None:
+    """An editor has dealt with the request; it leaves the queue and stays in the history."""
+    request.status = "done"
+    request.done_by_id = done_by_id
+    request.done_at = utcnow()
+    request.done_note = (note or "").strip()[:MAX_NOTE_LENGTH] or None
+    db.session.commit()

@@ -1,0 +1,48 @@
+"""Editor helpers called from the edit page: live preview and image upload."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, render_template, request
+
+from app import helpcenter
+from app.accounts.access import permission_required
+from app.content.loader import MEDIA_DIR
+from app.content.media import MediaError, save_image
+from app.content.render import render_markdown
+from app.editor.views import editor
+
+MAX_PREVIEW_CHARACTERS = 200_000
+
+
+@editor.post("/preview")
+@permission_required("editor")
+def live_preview():
+    """The body as readers will see it: the public renderer and sanitizer, as JSON."""
+    body = request.form.get("body", "")
+    if len(body) > MAX_PREVIEW_CHARACTERS:
+        return jsonify(error=f"The article is longer than {MAX_PREVIEW_CHARACTERS} "
+                             "characters."), 400
+    return jsonify(html=render_markdown(body))
+
+
+@editor.post("/media")
+@permission_required("editor")
+def upload_media():
+    """Store an image in content/_media/; answer with the Markdown that shows it."""
+    upload = request.files.get("image")
+    wants_json = request.accept_mimetypes.best == "application/json"
+    try:
+        if upload is None:
+            raise MediaError("Choose an image file to upload.")
+        name = save_image(helpcenter().content_dir / MEDIA_DIR, upload.filename or "",
+                          upload.read(current_app.config["KB_MAX_IMAGE_BYTES"] + 1),
+                          current_app.config["KB_MAX_IMAGE_BYTES"])
+    except MediaError as error:
+        if wants_json:
+            return jsonify(error=str(error)), 400
+        return render_template("editor/media.html", error=str(error), markdown=None), 400
+    alt = (request.form.get("alt") or "").strip().replace("]", "")[:200] or "Screenshot"
+    markdown = f"![{alt}](/media/{name})"
+    if wants_json:
+        return jsonify(name=name, url=f"/media/{name}", markdown=markdown), 201
+    return render_template("editor/media.html", error=None, markdown=markdown), 201

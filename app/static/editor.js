@@ -1,0 +1,78 @@
+// The guide editor, enhanced: a preview that follows the typing, and image upload in place.
+// Without script the Preview button and the upload form work as plain form posts.
+(function () {
+  "use strict";
+
+  const form = document.getElementById("editor-form");
+  const body = document.getElementById("body");
+  const preview = document.getElementById("preview");
+  const previewBody = document.getElementById("preview-body");
+  const previewState = document.getElementById("preview-state");
+  if (!form || !body || !preview || !previewBody) return;
+  const token = form.querySelector("input[name=csrf_token]").value;
+
+  let timer = null;
+  let sent = null;
+  async function refreshPreview() {
+    const text = body.value;
+    if (text === sent) return;
+    sent = text;
+    const data = new URLSearchParams({ body: text, csrf_token: token });
+    try {
+      const response = await fetch(form.dataset.previewUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Accept": "application/json" },
+        body: data,
+      });
+      const answer = await response.json();
+      if (!response.ok) {
+        previewState.textContent = "(" + (answer.error || "preview unavailable") + ")";
+        return;
+      }
+      if (text !== body.value) return; // a newer request is on its way
+      previewBody.innerHTML = answer.html; // sanitised by the server, as on the public page
+      previewState.textContent = "(updates as you type)";
+      preview.hidden = false;
+    } catch (error) {
+      previewState.textContent = "(preview unavailable: use the Preview button)";
+    }
+  }
+  body.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(refreshPreview, 300);
+  });
+  refreshPreview();
+
+  const upload = document.getElementById("upload-form");
+  const status = document.getElementById("upload-status");
+  if (!upload || !status) return;
+  upload.addEventListener("submit", async function (event) {
+    event.preventDefault();
+    status.hidden = false;
+    status.classList.remove("error");
+    status.textContent = "Uploading…";
+    try {
+      const response = await fetch(upload.action, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Accept": "application/json" },
+        body: new FormData(upload),
+      });
+      const answer = await response.json();
+      if (!response.ok) {
+        status.classList.add("error");
+        status.textContent = answer.error || "The image could not be stored.";
+        return;
+      }
+      const at = body.selectionEnd || body.value.length;
+      const line = "\n" + answer.markdown + "\n";
+      body.value = body.value.slice(0, at) + line + body.value.slice(at);
+      status.textContent = "Added to the article: " + answer.markdown;
+      upload.reset();
+      refreshPreview();
+    } catch (error) {
+      upload.submit();
+    }
+  });
+})();
