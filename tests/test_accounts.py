@@ -40,6 +40,16 @@ def test_sign_in_and_out(staff_app):
     assert client.get("/dashboard/", headers=BROWSER).status_code == 302
 
 
+@pytest.mark.parametrize(("email", "home"), [
+    ("editor@pronto.test", "/editor/"), ("agent@pronto.test", "/inbox/"),
+    ("admin@pronto.test", "/dashboard/"),
+])
+def test_each_role_lands_on_a_page_it_may_open(staff_app, email, home):
+    client, response = sign_in(staff_app, email)
+    assert response.headers["Location"] == home
+    assert client.get(home, headers=BROWSER).status_code == 200
+
+
 def test_failure_message_is_the_same_for_unknown_email_and_wrong_password(staff_app):
     _, wrong_password = sign_in(staff_app, "manager@pronto.test", "not the password")
     _, unknown = sign_in(staff_app, "nobody@pronto.test", STAFF_PASSWORD)

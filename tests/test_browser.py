@@ -167,3 +167,34 @@ def test_a_chinese_reader_finds_the_answer_and_switches_language(browser, live_u
         assert page.get_by_text("Did this solve your problem?").is_visible()
     finally:
         context.close()
+
+
+def test_editor_preview_follows_the_typing_and_an_image_lands_in_the_article(
+        page, live_url, app, content_dir, tmp_path):
+    from tests.conftest import STAFF_PASSWORD, add_staff
+    from tests.test_media import png_bytes
+
+    add_staff(app, "browser-editor@pronto.test", "editor")
+    page.goto(live_url + "/login")
+    page.get_by_label("Email").fill("browser-editor@pronto.test")
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.goto(live_url + "/editor/new")
+    body = page.get_by_label("Article (Markdown)")
+    body.type("**Tap Pause** then confirm", delay=10)
+    page.locator("#preview-body strong").get_by_text("Tap Pause").wait_for()
+    image = tmp_path / "pause screen.png"
+    image.write_bytes(png_bytes())
+    page.get_by_label("Image", exact=True).set_input_files(str(image))
+    page.get_by_label("Describe the image for people who cannot see it").fill("The pause screen")
+    page.get_by_role("button", name="Upload").click()
+    page.locator("#upload-status").get_by_text("Added to the article").wait_for()
+    stored = content_dir / "_media" / "pause-screen.png"
+    try:
+        assert "![The pause screen](/media/pause-screen.png)" in body.input_value()
+        page.locator('#preview-body img[src="/media/pause-screen.png"]').wait_for()
+        shot(page, "editor-preview")
+        assert stored.read_bytes() == image.read_bytes()
+    finally:
+        stored.unlink(missing_ok=True)

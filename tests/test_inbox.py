@@ -39,6 +39,11 @@ def test_inbox_role_checks(staff_app, email, status):
         response = client.post(f"/inbox/{reference}", data={"status": "solved"},
                                headers=BROWSER)
         assert response.status_code in {400, 302, 403}
+        token = csrf_token(client, "/login")
+        for action in ("cause", "article"):
+            response = client.post(f"/inbox/{reference}/{action}", headers=BROWSER, data={
+                "csrf_token": token, "article": "what-is-pronto-plus", "reason": "wrong"})
+            assert response.status_code == status, action
         with staff_app.app_context():
             assert db.session.scalar(select(Ticket.status)) == "open"
 

@@ -13,12 +13,18 @@ auth = Blueprint("auth", __name__)
 FAILED = "That email and password don't match an active account."
 
 
-def _safe_next(target: str | None) -> str:
+# Where a person lands after signing in without a page to return to: their main staff page.
+HOME_PAGES = (("dashboard", "dashboard.index"), ("editor", "editor.index"),
+              ("inbox", "inbox.index"))
+
+
+def _safe_next(target: str | None, user) -> str:
     """Only paths on this site: an open redirect would help phishing."""
     if target and target.startswith("/") and not target.startswith("//") \
             and not urlsplit(target).netloc:
         return target
-    return url_for("dashboard.index")
+    return next((url_for(endpoint) for permission, endpoint in HOME_PAGES
+                 if user.can(permission)), url_for("site.home"))
 
 
 @auth.route("/login", methods=["GET", "POST"])
@@ -38,7 +44,7 @@ def login():
         return render_template("auth/login.html", error=FAILED, email=email,
                                next=request.form.get("next")), 401
     login_user(user)
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(_safe_next(request.form.get("next"), user))
 
 
 @auth.post("/logout")

@@ -66,7 +66,7 @@
         return;
       }
       const at = body.selectionEnd || body.value.length;
-      const line = "\n" + answer.markdown + "\n";
+      const line = "\n\n" + answer.markdown + "\n\n";
       body.value = body.value.slice(0, at) + line + body.value.slice(at);
       status.textContent = "Added to the article: " + answer.markdown;
       upload.reset();
