@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from app.editor.review import figure_signals, review_queue
 from app.events.models import utcnow
 from app.events.recorder import record_article_view
@@ -59,6 +61,15 @@ def test_queue_from_recorded_events(make_app):
     assert all(item.rank == 2 for item in items if item.article.slug != A)  # only stale ones
 
 
+@pytest.mark.parametrize(("email", "status"), [
+    (None, 302), ("agent@pronto.test", 403), ("manager@pronto.test", 200),
+    ("editor@pronto.test", 200), ("admin@pronto.test", 200),
+])
+def test_who_may_read_the_queue(staff_app, email, status):
+    client = sign_in(staff_app, email)[0] if email else staff_app.test_client()
+    assert client.get("/editor/review", headers=BROWSER).status_code == status
+
+
 def test_agent_marks_the_cause_and_an_editor_closes_it(editor_app):
     app, _ = editor_app
     reference, _, _ = open_ticket(app)
@@ -79,6 +90,9 @@ def test_agent_marks_the_cause_and_an_editor_closes_it(editor_app):
         ticket_page)
     assert marked.status_code == 302
     assert agent.get("/editor/review", headers=BROWSER).status_code == 403
+    manager, _ = sign_in(app, "manager@pronto.test")
+    read_only = manager.get("/editor/review", headers=BROWSER).get_data(as_text=True)
+    assert "Family sharing launched last week" in read_only and "Mark as done" not in read_only
 
     editor, _ = sign_in(app, "editor@pronto.test")
     queue = editor.get("/editor/review", headers=BROWSER).get_data(as_text=True)

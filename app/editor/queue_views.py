@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app import helpcenter
 from app.accounts.access import permission_required
 from app.accounts.models import User
+from app.dashboard.views import any_permission
 from app.editor.models import ReviewRequest
 from app.editor.review import CAUSES, PAST_DAYS, RECENT_DAYS, close_request, review_queue
 from app.editor.views import editor
@@ -20,8 +21,9 @@ from app.metrics.daily import stored_source
 
 
 @editor.get("/review")
-@permission_required("editor")
+@any_permission("editor", "dashboard")
 def review():
+    """Editors work the queue; managers may read it."""
     config = current_app.config
     window = timedelta(hours=config["KB_TICKET_WINDOW_HOURS"])
     now = utcnow()
