@@ -145,6 +145,8 @@ def run(database_url: str, days: int, sessions_per_day: int, requests: int) -> d
             "/dashboard/?days=90": _timed_pages(client, "/dashboard/?days=90", requests),
             "article detail (90 days)": _timed_pages(
                 client, "/dashboard/articles/cancel-a-booking?days=90", requests),
+            "/editor/review (30 days against 90)": _timed_pages(client, "/editor/review",
+                                                                 requests),
         }
         with app.app_context():
             db.session.remove()

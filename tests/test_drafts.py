@@ -101,3 +101,17 @@ def test_draft_must_be_true_or_false(make_content):
     assert loaded.articles == []
     [problem] = loaded.errors
     assert "'draft' must be true or false" in problem.message and problem.line == 4
+
+
+def test_links_from_published_articles_to_drafts_are_warned_about(make_content):
+    write_article(make_content, "getting-started", "coming-soon",
+                  "title: Coming soon\nsummary: Not yet.\ndraft: true\n")
+    write_article(make_content, "getting-started", "live",
+                  "title: Live\nsummary: Live.\nrelated: [coming-soon]\n",
+                  "See [the new guide](/articles/coming-soon).\n")
+    loaded = load_content(make_content)
+    warnings = sorted((p.line, p.message) for p in loaded.warnings if "live.md" in p.path)
+    assert [line for line, _ in warnings] == [4, 6]
+    assert "'related' names the draft 'coming-soon'" in warnings[0][1]
+    assert "link to the draft 'coming-soon'" in warnings[1][1]
+    assert loaded.errors == [] and len(loaded.published) == 1

@@ -178,9 +178,10 @@ def load_content(content_dir: Path, today: date | None = None) -> ContentSet:
         parsed.append(item)
 
     known = set(seen)
+    drafts = {item.article.slug for item in parsed if item.article.draft}
     media_dir = content_dir / MEDIA_DIR
     for item in parsed:
-        problems.extend(_check_references(item, content_dir, known, media_dir, today))
+        problems.extend(_check_references(item, content_dir, known, media_dir, today, drafts))
     return ContentSet(content_dir, journeys, [item.article for item in parsed], problems)
 
 
@@ -198,16 +199,22 @@ def check_article(
 
 
 def _check_references(
-    item: _Parsed, content_dir: Path, known: set[str], media_dir: Path, today: date
+    item: _Parsed, content_dir: Path, known: set[str], media_dir: Path, today: date,
+    drafts: frozenset[str] | set[str] = frozenset(),
 ) -> list[Problem]:
     article = item.article
     label = display_path(content_dir / article.path)
     problems: list[Problem] = []
+    hidden = set() if article.draft else drafts  # a draft may point at other drafts
     for slug in article.related:
         if slug not in known:
             problems.append(Problem(label, item.key_lines.get("related", 1),
                                     f"'related' names an unknown article '{slug}'",
                                     excludes_article=False))
+        elif slug in hidden:
+            problems.append(Problem(label, item.key_lines.get("related", 1),
+                                    f"'related' names the draft '{slug}': readers will not "
+                                    "see it until it is published", severity="warning"))
     for offset, line in enumerate(article.body.splitlines()):
         for match in ARTICLE_LINK.finditer(line):
             target = match.group(1) or match.group(2)
@@ -215,6 +222,10 @@ def _check_references(
                 problems.append(Problem(label, item.body_line + offset,
                                         f"broken link to article '{target}'",
                                         excludes_article=False))
+            elif target in hidden:
+                problems.append(Problem(label, item.body_line + offset,
+                                        f"link to the draft '{target}': readers get 'not "
+                                        "found' until it is published", severity="warning"))
         for match in MEDIA_LINK.finditer(line):
             name = match.group(1)
             if ".." in name or not (media_dir / name).is_file():
