@@ -91,6 +91,10 @@ def seed_history(articles, days: int, sessions_per_day: int, now: datetime,
                     priority=rng.choice(["P1", "P2", "P3", "P3", "P4"]), priority_reason="",
                     journey=last.journey, lang=lang, article_slug=last.slug,
                     session_id=session, context={}, created_at=at, updated_at=at))
+        # The last day's sessions can run past now: nothing is recorded in the future.
+        rows = [row for row in rows if row.occurred_at < now]
+        votes = [vote for vote in votes if vote.updated_at < now]
+        tickets = [ticket for ticket in tickets if ticket.created_at < now]
         db.session.add_all(sessions)
         db.session.add_all(rows)
         db.session.add_all(votes)

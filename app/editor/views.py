@@ -62,7 +62,7 @@ def _submission_from_form(slug: str, base_hash: str | None, form) -> Submission:
     if not fields["urgent"]:
         fields["urgent"] = None  # written only when set
     return Submission(slug=slug.strip(), journey=form.get("journey", ""), fields=fields,
-                 body=form.get("body", ""), base_hash=base_hash)
+                      body=form.get("body", ""), base_hash=base_hash)
 
 
 def _form_values(article=None, text: str | None = None) -> dict:
