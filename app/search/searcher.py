@@ -21,7 +21,7 @@ from whoosh.qparser import (
     OrGroup,
     PhrasePlugin,
 )
-from whoosh.query import And, Query, Term
+from whoosh.query import And, Or, Query, Term
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
@@ -43,6 +43,11 @@ MAX_PAGE_SIZE = 50
 EXACT_COUNT_LIMIT = 1000  # count matches exactly when Whoosh estimates at most this many
 RESCORE_WINDOW = 10  # measured: a window of 50 ranked no better on stackfaq or covidfaq
 COORDINATION_BONUS = 0.5  # a result matching every word scores up to 1.5x
+# A Chinese question's words and character pairs found in more than this share of the articles
+# (疫情, 防控 in a set of epidemic policies) are left out of its query: they barely rank, yet
+# their postings are most of the work. Chosen by 5-fold CV on ncp-policies (docs/search-quality.md).
+COMMON_TERM_SHARE = 0.7
+COMMON_TERM_MIN_DOCS = 100  # below this a share says little about a word
 
 
 _stem = lru_cache(maxsize=100_000)(porter2.stem)  # as Whoosh's StemFilter caches its stems
@@ -126,6 +131,32 @@ def _coordination(searcher: Searcher, query: Query, docnums: list[int]) -> dict[
             if postings.is_active() and postings.id() == docnum:
                 matched[docnum].add(word)
     return {docnum: len(found) / len(words) for docnum, found in matched.items()}
+
+
+def _without_common_terms(searcher: Searcher, query: Query,
+                          share: float = COMMON_TERM_SHARE) -> Query:
+    """The query without its plain terms found in more than ``share`` of the documents.
+
+    Phrases are kept; an OR (the question's, or the one synonyms wrap around it) that would be
+    left empty is kept whole.
+    """
+    count = searcher.doc_count()
+    if count < COMMON_TERM_MIN_DOCS:
+        return query
+    reader = searcher.reader()
+
+    def prune(node: Query) -> Query | None:
+        if isinstance(node, Term):
+            common = reader.doc_frequency(node.fieldname, node.text) > share * count
+            return None if common else node
+        if not isinstance(node, Or):
+            return node
+        kept = [sub for sub in map(prune, node.subqueries) if sub is not None]
+        if not kept:
+            return None
+        return node if kept == node.subqueries else Or(kept, boost=node.boost)
+
+    return prune(query) or query
 
 
 def _has_several_languages(searcher: Searcher) -> bool:
@@ -327,7 +358,9 @@ class SearchService:
         self, searcher: Searcher, text: str, journey: str | None, page: int, page_size: int,
         lang: str | None = None,
     ) -> SearchPage:
-        query = self.parse(text)
+        query = full_query = self.parse(text)
+        if has_chinese(text):
+            query = _without_common_terms(searcher, query)
         journey_filter = Term("journey", journey) if journey else None
         limit = max(RESCORE_WINDOW, RERANK_WINDOW, page * page_size)
         if lang and _has_several_languages(searcher):
@@ -341,7 +374,8 @@ class SearchService:
         else:
             ranked, total, exact = _rank(searcher, query, limit, journey_filter)
             ranked = self._reorder(searcher, text, ranked)
-        body_words = frozenset(word for field, word in query.iter_all_terms() if field == "body")
+        body_words = frozenset(word for field, word in full_query.iter_all_terms()
+                               if field == "body")
         start = (page - 1) * page_size
         hits = []
         for position, (docnum, score) in enumerate(ranked[start : start + page_size],
