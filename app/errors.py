@@ -15,7 +15,9 @@ log = logging.getLogger(__name__)
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    """API paths, and script calls that ask for JSON (the editor's upload and preview)."""
+    return (request.path.startswith("/api/") or request.path == "/healthz"
+            or request.accept_mimetypes.best == "application/json")
 
 
 def error_response(status: int, message: str, title: str | None = None):
@@ -31,6 +33,7 @@ def init_app(app: Flask) -> None:
         messages = {
             404: Text("We couldn't find that page. Try searching for your question instead."),
             405: Text("That method is not allowed here."),
+            413: Text("That is more than this site accepts in one request."),
         }
         titles = {404: Text("Page not found")}
         message = messages.get(error.code or 500, error.description or error.name)

@@ -80,6 +80,7 @@ def test_next_only_redirects_within_the_site(staff_app):
     token = csrf_token(client, "/login")
     for target, expected in [("/dashboard/?days=7", "/dashboard/?days=7"),
                              ("https://evil.example/", "/dashboard/"),
+                             ("/\\evil.example/", "/dashboard/"),
                              ("//evil.example/", "/dashboard/")]:
         response = client.post("/login", data={"email": "admin@pronto.test",
                                                 "password": STAFF_PASSWORD, "csrf_token": token,

@@ -115,3 +115,46 @@ def test_links_from_published_articles_to_drafts_are_warned_about(make_content):
     assert "'related' names the draft 'coming-soon'" in warnings[0][1]
     assert "link to the draft 'coming-soon'" in warnings[1][1]
     assert loaded.errors == [] and len(loaded.published) == 1
+
+
+def test_restore_changes_the_text_not_whether_readers_see_it(editor_app):
+    app, content = editor_app
+    editor, _ = sign_in(app, "editor@pronto.test")
+    assert post(editor, "/editor/new", DRAFT).status_code == 302  # revision 1: a draft
+    publish = {**DRAFT, "action": "publish", "title": "Pause Pronto Plus",
+               "base_hash": _base_hash(editor, "pause-pronto-plus")}
+    assert post(editor, "/editor/pause-pronto-plus", publish).status_code == 302
+    history = editor.get("/editor/pause-pronto-plus/history",
+                         headers=BROWSER).get_data(as_text=True)
+    first = min(int(i) for i in re.findall(r"<td>(\d+)</td>", history))
+    restored = post(editor, f"/editor/pause-pronto-plus/restore/{first}", {})
+    assert restored.status_code == 302
+    text = (content / "before-you-buy" / "pause-pronto-plus.md").read_text(encoding="utf-8")
+    assert "title: Pause Pronto Plus for a month" in text and "draft:" not in text
+    assert app.test_client().get("/articles/pause-pronto-plus",
+                                 headers=BROWSER).status_code == 200
+
+
+def test_a_draft_moves_to_another_journey_and_stays_a_draft(editor_app):
+    app, content = editor_app
+    editor, _ = sign_in(app, "editor@pronto.test")
+    assert post(editor, "/editor/new", DRAFT).status_code == 302
+    moved = {**DRAFT, "journey": "orders-and-payments",
+             "base_hash": _base_hash(editor, "pause-pronto-plus")}
+    assert post(editor, "/editor/pause-pronto-plus", moved).status_code == 302
+    assert not (content / "before-you-buy" / "pause-pronto-plus.md").exists()
+    text = (content / "orders-and-payments" / "pause-pronto-plus.md").read_text(encoding="utf-8")
+    assert "draft: true" in text
+    assert editor.get("/editor/pause-pronto-plus", headers=BROWSER).status_code == 200
+
+
+def test_a_file_the_editor_does_not_know_is_never_overwritten(editor_app):
+    app, content = editor_app
+    broken = write_article(content, "before-you-buy", "pause-pronto-plus",
+                           "title: [unclosed\nsummary: Broken by hand.\n")
+    before = broken.read_text(encoding="utf-8")
+    editor, _ = sign_in(app, "editor@pronto.test")
+    response = post(editor, "/editor/new", {**DRAFT, "journey": "orders-and-payments"})
+    assert response.status_code == 400 and "already exists" in response.get_data(as_text=True)
+    assert broken.read_text(encoding="utf-8") == before
+    assert not (content / "orders-and-payments" / "pause-pronto-plus.md").exists()

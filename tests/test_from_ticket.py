@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from app.editor.from_ticket import slug_for
+import re
+
+from app.editor.from_ticket import slug_for, ticket_submission, without_contact_details
+from app.tickets.models import Ticket
 from tests.conftest import BROWSER, post, search_slugs, sign_in
 from tests.test_inbox import open_ticket
 
 QUESTION = {"subject": "Can two people share one Pronto Plus plan",
-            "description": "My partner wants to use my plan. Write to me at lee@example.com."}
+            "description": "My partner wants to use my plan. Write to me at lee@example.com "
+                           "or call +44 20 7946 0958."}
 
 
 def solve(app, reference: str) -> None:
@@ -25,6 +29,9 @@ def test_agent_turns_a_solved_ticket_into_a_draft(editor_app):
     agent, _ = sign_in(app, "agent@pronto.test")
     page = agent.get(f"/inbox/{reference}", headers=BROWSER).get_data(as_text=True)
     assert "Turn into an article" not in page  # only once the ticket is solved
+    early = post(agent, f"/inbox/{reference}/article", {}, f"/inbox/{reference}")
+    assert early.status_code == 409 and "Only a solved ticket" in early.get_data(as_text=True)
+    assert not list(content.glob("*/can-two-people-share-one-pronto-plus-plan.md"))
     solve(app, reference)
     assert "Turn into an article" in agent.get(f"/inbox/{reference}",
                                                headers=BROWSER).get_data(as_text=True)
@@ -38,7 +45,7 @@ def test_agent_turns_a_solved_ticket_into_a_draft(editor_app):
     assert "My partner wants to use my plan" in text
     assert "invite them by email" in text
     assert "lee@example.com" not in text and "help@pronto.test" not in text
-    assert "[email]" in text
+    assert "7946" not in text and "[email]" in text and "[phone]" in text
     assert slug not in search_slugs(app.test_client(), "share+pronto+plus+plan")
 
     editor, _ = sign_in(app, "editor@pronto.test")
@@ -48,22 +55,49 @@ def test_agent_turns_a_solved_ticket_into_a_draft(editor_app):
     assert f"Draft from ticket {reference}" in history and "agent@pronto.test" in history
 
 
-def test_editor_lands_in_the_editor_with_a_warning_about_personal_details(editor_app):
-    app, _ = editor_app
+def test_publishing_a_draft_from_a_ticket_asks_about_personal_details(editor_app):
+    app, content = editor_app
     reference, _, _ = open_ticket(app, **QUESTION)
     solve(app, reference)
     editor, _ = sign_in(app, "admin@pronto.test")
     first = post(editor, f"/inbox/{reference}/article", {}, f"/inbox/{reference}")
-    assert "/editor/can-two-people-share-one-pronto-plus-plan?ticket=" in first.location
-    page = editor.get(first.location, headers=BROWSER).get_data(as_text=True)
+    slug = "can-two-people-share-one-pronto-plus-plan"
+    assert f"/editor/{slug}?ticket=" in first.location
+    page = editor.get(f"/editor/{slug}", headers=BROWSER).get_data(as_text=True)
     assert "take out names, order numbers" in page and "Draft</span>" in page
-    # Pressed twice: a second draft, never an overwrite.
+    base_hash = re.search(r'name="base_hash" value="([0-9a-f]+)"', page).group(1)
+    form = {"title": "Share Pronto Plus with your family", "summary": "Invite up to 4 people.",
+            "journey": "before-you-buy", "body": "Open **Account > Pronto Plus > Family**.",
+            "base_hash": base_hash, "action": "publish"}
+    unconfirmed = post(editor, f"/editor/{slug}", form)
+    assert unconfirmed.status_code == 400
+    assert "personal details from the ticket are gone" in unconfirmed.get_data(as_text=True)
+    assert slug not in search_slugs(app.test_client(), "share+pronto+plus+family")
+    assert post(editor, f"/editor/{slug}", {**form, "details_checked": "on"}).status_code == 302
+    assert slug in search_slugs(app.test_client(), "share+pronto+plus+family")
+    # Pressed again: a second draft, never an overwrite.
     second = post(editor, f"/inbox/{reference}/article", {}, f"/inbox/{reference}")
-    assert "/editor/can-two-people-share-one-pronto-plus-plan-2?" in second.location
+    assert f"/editor/{slug}-2?" in second.location
+    assert "draft:" not in next(content.glob(f"*/{slug}.md")).read_text(encoding="utf-8")
 
 
 def test_slugs_for_drafts():
     assert slug_for("Réinitialiser mon mot de passe?", "HC-1A2B", set()) == \
         "reinitialiser-mon-mot-de-passe"
+    assert slug_for("Review", "HC-1", set()) == "review-2"  # an editor page's address
     assert slug_for("无法登录", "HC-1A2B", set()) == "from-hc-1a2b"
     assert slug_for("Refund", "HC-1", {"refund", "refund-2"}) == "refund-3"
+
+
+def test_contact_details_are_replaced_but_dates_and_order_numbers_kept():
+    assert without_contact_details("Call +44 20 7946 0958 or me@x.co by 2026-12-01, PR-1234") \
+        == "Call [phone] or [email] by 2026-12-01, PR-1234"
+
+
+def test_an_address_in_the_subject_stays_out_of_title_and_slug():
+    ticket = Ticket(reference="HC-9Z", subject="Refund for jane@example.com please",
+                    description="Order PR-1.", journey=None, lang=None, article_slug=None)
+    submission = ticket_submission(ticket, ["refunds-and-after-sales"], set())
+    assert submission.fields["title"] == "Refund for [email] please"
+    assert submission.slug == "refund-for-email-please"
+    assert submission.journey == "refunds-and-after-sales" and submission.fields["draft"]

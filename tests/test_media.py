@@ -6,6 +6,9 @@ import io
 import struct
 import zlib
 
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
 from app.content.media import MediaError, image_type, save_image
 from tests.conftest import BROWSER, csrf_token, post, sign_in
 
@@ -107,3 +110,23 @@ def test_live_preview_uses_the_public_renderer_and_sanitizer(editor_app):
     assert "Works offline." in html and "admonition" in html
     without_token = client.post("/editor/preview", data={"body": "x"}, headers=BROWSER)
     assert without_token.status_code == 400
+
+
+def test_an_upload_over_the_request_limit_answers_json_the_page_can_show(editor_app):
+    app, content = editor_app
+    client, _ = sign_in(app, "editor@pronto.test")
+    huge = b"\x89PNG\r\n\x1a\n" + b"0" * app.config["MAX_CONTENT_LENGTH"]
+    boundary, body = encode_multipart({"csrf_token": csrf_token(client, "/editor/new"),
+                                       "image": FileStorage(io.BytesIO(huge), "huge.png")})
+    response = client.post("/editor/media", data=body,
+                           content_type=f"multipart/form-data; boundary={boundary}",
+                           headers={**BROWSER, "Accept": "application/json"})
+    assert response.status_code == 413
+    assert "more than this site accepts" in response.get_json()["error"]["message"]
+
+
+def test_alt_text_cannot_break_the_markdown(editor_app):
+    app, _ = editor_app
+    client, _ = sign_in(app, "editor@pronto.test")
+    answer = upload(client, png_bytes(), "a.png", alt="Step [2]\n of 3 \\").get_json()
+    assert answer["markdown"] == "![Step 2 of 3](/media/a.png)"

@@ -34,6 +34,12 @@ def test_signals_compare_an_article_with_its_own_past():
         "Tickets after a view rose from 5% to 20% of views"]
     assert figure_signals(metrics(40, tickets=3), metrics(100, tickets=5)) == []  # 7.5%: small
     assert figure_signals(metrics(10, tickets=8), metrics(100, tickets=5)) == []  # few views
+    # Exactly at the thresholds of docs/metrics.md: 70% -> 50%, and 2/20 -> 3/20 of views.
+    assert figure_signals(metrics(30, 5, 5), metrics(100, 7, 3)) == [
+        "Helpfulness fell from 70% to 50% (30 days against the 90 before)"]
+    assert figure_signals(metrics(20, tickets=3), metrics(20, tickets=2)) == [
+        "Tickets after a view rose from 10% to 15% of views"]
+    assert figure_signals(metrics(30, 5, 5), metrics(100, 69, 31)) == []  # 19 points
     assert figure_signals(metrics(40, tickets=8, counted_from=utcnow()),
                           metrics(100, tickets=5)) == []  # rewritten: judged on its own
 
@@ -55,10 +61,12 @@ def test_queue_from_recorded_events(make_app):
                       timedelta(hours=1))
         articles = app.extensions["helpcenter"].catalog.all()
         items = review_queue(articles, window=WINDOW, now=now)
-    flagged = [item for item in items if item.article.slug == A]
+    flagged = [item for item in items if item.slug == A]
     assert flagged and flagged[0].rank == 1
     assert "Helpfulness fell from 100% to 0%" in flagged[0].reasons[0]
-    assert all(item.rank == 2 for item in items if item.article.slug != A)  # only stale ones
+    others = [item for item in items if item.slug != A]
+    assert others and all(item.rank == 2 and item.article.is_stale(now.date())
+                          for item in others)  # the demo's stale articles, nothing else
 
 
 @pytest.mark.parametrize(("email", "status"), [
@@ -102,9 +110,27 @@ def test_agent_marks_the_cause_and_an_editor_closes_it(editor_app):
     assert "Family sharing launched last week" in queue and "agent@pronto.test" in queue
     assert reference in queue
     request_id = queue.split("/editor/review/")[1].split("/done")[0]
+    refused = post(manager, f"/editor/review/{request_id}/done", {"note": "x"}, "/login")
+    assert refused.status_code == 403
     done = post(editor, f"/editor/review/{request_id}/done", {"note": "Rewritten"})
     assert done.status_code == 302
     queue = editor.get("/editor/review", headers=BROWSER).get_data(as_text=True)
     assert "Family sharing launched last week" not in queue
     ticket_page = agent.get(f"/inbox/{reference}", headers=BROWSER).get_data(as_text=True)
     assert "(done)" in ticket_page
+
+
+def test_a_request_stays_closable_after_its_article_is_deleted(editor_app):
+    app, content = editor_app
+    reference, _, _ = open_ticket(app)
+    agent, _ = sign_in(app, "agent@pronto.test")
+    ticket_page = f"/inbox/{reference}"
+    assert post(agent, f"{ticket_page}/cause", {"article": "what-is-pronto-plus",
+                                                "reason": "wrong"}, ticket_page).status_code == 302
+    [path] = content.glob("*/what-is-pronto-plus.md")
+    path.unlink()
+    with app.app_context():
+        app.extensions["helpcenter"].update_index()
+    editor, _ = sign_in(app, "editor@pronto.test")
+    queue = editor.get("/editor/review", headers=BROWSER).get_data(as_text=True)
+    assert "The article no longer exists" in queue and "Mark as done" in queue

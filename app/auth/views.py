@@ -20,8 +20,10 @@ HOME_PAGES = (("dashboard", "dashboard.index"), ("editor", "editor.index"),
 
 def _safe_next(target: str | None, user) -> str:
     """Only paths on this site: an open redirect would help phishing."""
+    # Browsers read "/\evil.example" as "//evil.example": backslashes and control characters
+    # are refused along with anything that names a host.
     if target and target.startswith("/") and not target.startswith("//") \
-            and not urlsplit(target).netloc:
+            and "\\" not in target and target.isprintable() and not urlsplit(target).netloc:
         return target
     return next((url_for(endpoint) for permission, endpoint in HOME_PAGES
                  if user.can(permission)), url_for("site.home"))

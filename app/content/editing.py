@@ -95,6 +95,10 @@ def save_article(
         return outcome
 
     path = content_dir / submission.journey / f"{submission.slug}.md"
+    if existing is None and any(content_dir.glob(f"*/{submission.slug}.md")):
+        # Not in the index nor a draft, yet on disk (invalid, or not indexed yet): keep it.
+        outcome.errors["slug"] = [f"A file for '{submission.slug}' already exists in content/."]
+        return outcome
     old_path = content_dir / existing.path if existing else path
     current = file_hash(old_path)
     if existing is not None and current != submission.base_hash:
@@ -108,7 +112,12 @@ def save_article(
     if article is None or errors:
         outcome.errors = errors or {"body": ["The article is not valid."]}
         return outcome
-    write_atomically(path, text)
+    try:
+        write_atomically(path, text, new=existing is None or old_path != path)
+    except FileExistsError:
+        outcome.errors["slug" if existing is None else "journey"] = [
+            f"A file for '{submission.slug}' was created there meanwhile; nothing was saved."]
+        return outcome
     if old_path != path:
         old_path.unlink(missing_ok=True)  # the article moved to another journey
     outcome.article = article

@@ -55,10 +55,13 @@ def save_image(media_dir: Path, filename: str, data: bytes, max_bytes: int) -> s
         raise MediaError(f"The file is a {kind.upper()} image but is named .{extension}; "
                          "rename it and try again.")
     stem = _stem(filename)
-    name = f"{stem}.{kind}"
-    counter = 2
-    while (media_dir / name).exists():
-        name = f"{stem}-{counter}.{kind}"
-        counter += 1
-    write_bytes_atomically(media_dir / name, data)
-    return name
+    for counter in range(1, 1000):
+        name = f"{stem}.{kind}" if counter == 1 else f"{stem}-{counter}.{kind}"
+        if (media_dir / name).exists():
+            continue
+        try:
+            write_bytes_atomically(media_dir / name, data, new=True)
+        except FileExistsError:  # another upload took the name a moment ago
+            continue
+        return name
+    raise MediaError(f"Too many images are named {stem}; rename the file and try again.")

@@ -28,13 +28,17 @@ def article_text(fields: dict[str, Any], body: str) -> str:
     return f"---\n{front}---\n{body.strip()}\n"
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str, *, new: bool = False) -> None:
     """Readers see the old file or the new one, never half of it."""
-    write_bytes_atomically(path, text.encode("utf-8"))
+    write_bytes_atomically(path, text.encode("utf-8"), new=new)
 
 
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
+def write_bytes_atomically(path: Path, data: bytes, *, new: bool = False) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then move it into place.
+
+    With ``new``, the file must not exist yet: ``FileExistsError`` rather than overwriting a
+    file someone else created a moment ago (hard link, which refuses an existing name).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -42,7 +46,11 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, path)
+        if new:
+            os.link(temporary, path)
+            os.unlink(temporary)
+        else:
+            os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -6,11 +6,14 @@ import re
 import unicodedata
 from pathlib import Path
 
-from app.content.editing import SaveOutcome, Submission, save_article
+from app.content.editing import RESERVED_SLUGS, SaveOutcome, Submission, save_article
 from app.tickets.models import Ticket
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"\+?\d[\d ()./-]{7,}\d")  # with at least 9 digits: dates have 8
+MIN_PHONE_DIGITS = 9
 MAX_SLUG_LENGTH = 60
+DRAFT_SUMMARY_PREFIX = "Draft from ticket"  # the first revision of such a draft says so
 
 
 def slug_for(subject: str, reference: str, taken: set[str]) -> str:
@@ -19,29 +22,35 @@ def slug_for(subject: str, reference: str, taken: set[str]) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower())[:MAX_SLUG_LENGTH].strip("-")
     base = slug if len(slug) >= 3 else f"from-{reference.lower()}"
     candidate, counter = base, 2
-    while candidate in taken:
+    while candidate in taken or candidate in RESERVED_SLUGS:
         candidate, counter = f"{base}-{counter}", counter + 1
     return candidate
 
 
-def without_addresses(text: str) -> str:
-    return EMAIL.sub("[email]", text)
+def without_contact_details(text: str) -> str:
+    """Email addresses and phone numbers replaced; names and order numbers are the editor's."""
+    def phone(match: re.Match) -> str:
+        digits = sum(char.isdigit() for char in match.group())
+        return "[phone]" if digits >= MIN_PHONE_DIGITS else match.group()
+
+    return PHONE.sub(phone, EMAIL.sub("[email]", text))
 
 
 def ticket_submission(ticket: Ticket, journey_slugs: list[str], taken: set[str]) -> Submission:
     """A draft: title and summary from the subject, body from question and answers.
 
-    Email addresses are replaced; other personal details are for the editor to remove (the
-    editor says so when it opens a draft made from a ticket)."""
-    answers = [without_addresses(update.note.strip()) for update in ticket.updates
+    Email addresses and phone numbers are replaced; other personal details are for the editor
+    to remove (the editor says so, and asks before publishing such a draft)."""
+    answers = [without_contact_details(update.note.strip()) for update in ticket.updates
                if update.author_id is not None and update.note.strip()]
-    body = (f"## The question\n\n{without_addresses(ticket.description.strip())}\n\n"
+    subject = without_contact_details(ticket.subject.strip())
+    body = (f"## The question\n\n{without_contact_details(ticket.description.strip())}\n\n"
             f"## The answer\n\n" + ("\n\n".join(answers) or "Write the answer here.") + "\n")
     journey = ticket.journey if ticket.journey in journey_slugs else journey_slugs[0]
-    fields = {"title": ticket.subject.strip()[:200], "summary": ticket.subject.strip()[:300],
+    fields = {"title": subject[:200], "summary": subject[:300],
               "lang": ticket.lang or None, "draft": True,
               "related": [ticket.article_slug] if ticket.article_slug in taken else []}
-    return Submission(slug=slug_for(ticket.subject, ticket.reference, taken), journey=journey,
+    return Submission(slug=slug_for(subject, ticket.reference, taken), journey=journey,
                       fields=fields, body=body, base_hash=None)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app import helpcenter
 from app.accounts.access import permission_required
 from app.accounts.models import User
+from app.content.drafts import find_drafts
 from app.dashboard.views import any_permission
 from app.editor.models import ReviewRequest
 from app.editor.review import CAUSES, PAST_DAYS, RECENT_DAYS, close_request, review_queue
@@ -29,7 +30,10 @@ def review():
     now = utcnow()
     source = stored_source(window, config["KB_LANGUAGES"],
                            now - timedelta(days=RECENT_DAYS + PAST_DAYS), now)
-    items = review_queue(helpcenter().catalog.all(), window=window, source=source, now=now)
+    center = helpcenter()
+    articles = center.catalog.all() + find_drafts(center.content_dir,
+                                                  {j.slug for j in center.journeys()})
+    items = review_queue(articles, window=window, source=source, now=now)
     requester_ids = {r.requested_by_id for item in items for r in item.requests}
     emails = dict(db.session.execute(select(User.id, User.email).where(
         User.id.in_(requester_ids))).all()) if requester_ids else {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 
 from sqlalchemy import select
 
@@ -22,9 +23,10 @@ RECENT_DAYS = 30  # the article now ...
 PAST_DAYS = 90  # ... against the 90 days before that
 MIN_VOTES = 5  # in each period, to compare helpfulness
 MIN_VIEWS = 20  # in each period, to compare tickets after view
-HELPFULNESS_DROP = 0.2  # 20 points lower than before
-TICKET_RATE_FACTOR = 1.5  # tickets after view 1.5x as frequent as before ...
-TICKET_RATE_MIN_RISE = 0.05  # ... and at least 5 points more
+# Exact fractions: "at least 20 points" must hold at exactly 20 points (70% -> 50%).
+HELPFULNESS_DROP = Fraction(1, 5)  # 20 points lower than before
+TICKET_RATE_FACTOR = Fraction(3, 2)  # tickets after view 1.5x as frequent as before ...
+TICKET_RATE_MIN_RISE = Fraction(1, 20)  # ... and at least 5 points more
 CAUSES = {
     "wrong": "Wrong: it tells users something that is not true",
     "outdated": "Outdated: the product or policy changed",
@@ -40,7 +42,8 @@ class ReviewError(ValueError):
 
 @dataclass(frozen=True)
 class ReviewItem:
-    article: Article
+    slug: str
+    article: Article | None  # None: the article was deleted after an agent's request
     reasons: tuple[str, ...]  # one sentence per signal
     requests: tuple[ReviewRequest, ...]  # agents' open requests, newest first
     rank: int  # 0: agents' requests, 1: signals from figures, 2: only past review_by
@@ -48,23 +51,23 @@ class ReviewItem:
 
 def figure_signals(recent: ArticleMetrics, past: ArticleMetrics) -> list[str]:
     """Why the recent figures are worse than the article's own past; empty when they are not."""
-    reasons = []
+    reasons: list[str] = []
     if recent.counted_from is not None:
         return reasons  # counters reset lately: the new version has no past of its own yet
-    if (recent.helpful_yes + recent.helpful_no >= MIN_VOTES
-            and past.helpful_yes + past.helpful_no >= MIN_VOTES
-            and recent.helpfulness is not None and past.helpfulness is not None
-            and recent.helpfulness <= past.helpfulness - HELPFULNESS_DROP):
-        reasons.append(f"Helpfulness fell from {past.helpfulness:.0%} to "
-                       f"{recent.helpfulness:.0%} ({RECENT_DAYS} days against the "
-                       f"{PAST_DAYS} before)")
+    recent_votes = recent.helpful_yes + recent.helpful_no
+    past_votes = past.helpful_yes + past.helpful_no
+    if recent_votes >= MIN_VOTES and past_votes >= MIN_VOTES:
+        now, before = Fraction(recent.helpful_yes, recent_votes), Fraction(past.helpful_yes,
+                                                                           past_votes)
+        if now <= before - HELPFULNESS_DROP:
+            reasons.append(f"Helpfulness fell from {float(before):.0%} to {float(now):.0%} "
+                           f"({RECENT_DAYS} days against the {PAST_DAYS} before)")
     if recent.views >= MIN_VIEWS and past.views >= MIN_VIEWS:
-        recent_rate = recent.tickets_after_view / recent.views
-        past_rate = past.tickets_after_view / past.views
-        if (recent_rate >= past_rate * TICKET_RATE_FACTOR
-                and recent_rate - past_rate >= TICKET_RATE_MIN_RISE):
-            reasons.append(f"Tickets after a view rose from {past_rate:.0%} to "
-                           f"{recent_rate:.0%} of views")
+        now = Fraction(recent.tickets_after_view, recent.views)
+        before = Fraction(past.tickets_after_view, past.views)
+        if now >= before * TICKET_RATE_FACTOR and now - before >= TICKET_RATE_MIN_RISE:
+            reasons.append(f"Tickets after a view rose from {float(before):.0%} to "
+                           f"{float(now):.0%} of views")
     return reasons
 
 
@@ -78,7 +81,9 @@ def open_requests() -> dict[str, list[ReviewRequest]]:
 
 def review_queue(articles: list[Article], *, window: timedelta, source=None,
                  now: datetime | None = None, today: date | None = None) -> list[ReviewItem]:
-    """Articles needing review, agents' requests first, then figure signals, then stale."""
+    """Articles needing review, agents' requests first, then figure signals, then stale.
+
+    ``articles`` should include drafts: an article unpublished after a request stays listed."""
     now = now or utcnow()
     today = today or now.date()
     recent_start = now - timedelta(days=RECENT_DAYS)
@@ -99,10 +104,17 @@ def review_queue(articles: list[Article], *, window: timedelta, source=None,
         if not reasons:
             continue
         rank = 0 if article.slug in requests else 1 if signals else 2
-        items.append(ReviewItem(article, tuple(reasons), tuple(requests.get(article.slug, [])),
-                                rank))
+        items.append(ReviewItem(article.slug, article, tuple(reasons),
+                                tuple(requests.get(article.slug, [])), rank))
+    known = {article.slug for article in articles}
+    for slug, gone in requests.items():  # requests must stay closable after a deletion
+        if slug not in known:
+            reasons = [f"Agent: {CAUSES.get(r.reason, r.reason)}" for r in gone]
+            items.append(ReviewItem(slug, None, (*reasons, "The article no longer exists"),
+                                    tuple(gone), 0))
     return sorted(items, key=lambda item: (item.rank, -len(item.reasons),
-                                           item.article.title.lower()))
+                                           item.article.title.lower() if item.article
+                                           else item.slug))
 
 
 def request_review(article_slug: str, reason: str, note: str, *, ticket_reference: str | None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app, jsonify, render_template, request
 
 from app import helpcenter
@@ -41,7 +43,8 @@ def upload_media():
         if wants_json:
             return jsonify(error=str(error)), 400
         return render_template("editor/media.html", error=str(error), markdown=None), 400
-    alt = (request.form.get("alt") or "").strip().replace("]", "")[:200] or "Screenshot"
+    alt = " ".join(re.sub(r"[\[\]\\]", "", request.form.get("alt") or "").split())[:200]
+    alt = alt or "Screenshot"  # Markdown-safe: no brackets, backslashes or line breaks
     markdown = f"![{alt}](/media/{name})"
     if wants_json:
         return jsonify(name=name, url=f"/media/{name}", markdown=markdown), 201

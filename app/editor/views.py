@@ -16,6 +16,7 @@ from app.content.drafts import find_drafts, read_article
 from app.content.editing import Submission, file_hash, save_article, unified_diff
 from app.content.frontmatter import parse_front_matter
 from app.content.render import render_markdown
+from app.editor.from_ticket import DRAFT_SUMMARY_PREFIX
 from app.editor.models import Revision
 from app.editor.revisions import history, record_revision
 from app.events.models import Vote, utcnow
@@ -78,6 +79,17 @@ def _form_values(article=None, text: str | None = None) -> dict:
             "body": parse_front_matter(text).body if text else article.body}
 
 
+def ticket_origin(article: Article | None) -> str | None:
+    """For a draft made from a ticket (its first revision says so): the ticket reference."""
+    if article is None or not article.draft:
+        return None
+    first = db.session.scalar(select(Revision.summary).where(Revision.article_slug == article.slug)
+                              .order_by(Revision.id).limit(1))
+    if first and first.startswith(DRAFT_SUMMARY_PREFIX):
+        return first[len(DRAFT_SUMMARY_PREFIX):].strip()
+    return None
+
+
 def _no_votes(slug: str) -> list[Vote]:
     return list(db.session.scalars(select(Vote).where(Vote.article_slug == slug,
                                                       Vote.helpful.is_(False))
@@ -112,7 +124,7 @@ def _render_form(article, values, *, errors=None, preview=None, conflict=None, b
     return render_template(
         "editor/edit.html", article=article, values=values, errors=errors or {},
         preview=preview, conflict=conflict, base_hash=base_hash,
-        journeys=helpcenter().journeys(), reasons=NO_REASONS,
+        journeys=helpcenter().journeys(), reasons=NO_REASONS, from_ticket=ticket_origin(article),
         no_votes=_no_votes(slug) if slug else [],
     ), status
 
@@ -153,6 +165,11 @@ def _save(slug: str | None, form):
     if form.get("action") == "preview":
         return _render_form(article, values, preview=render_markdown(values.get("body", "")),
                             base_hash=base_hash)
+    if (form.get("action") != "draft" and ticket_origin(article)
+            and form.get("details_checked") != "on"):
+        return _render_form(article, values, base_hash=base_hash, status=400, errors={
+            "details_checked": ["Confirm that names, order numbers and other personal details "
+                                "from the ticket are gone before publishing."]})
     submission = _submission_from_form(slug or form.get("slug", ""), base_hash, form)
     outcome = save_article(
         submission, content_dir=center.content_dir, journey_slugs=_journey_slugs(),
@@ -214,7 +231,9 @@ def restore(slug: str, revision_id: int):
         "translation_key": data.get("translation_key") or "",
         "base_hash": file_hash(center.content_dir / article.path) if article else "",
         "change_summary": f"Restored revision {revision_id}",
-        "action": "draft" if data.get("draft") else "publish",
+        # A restore changes the text, not whether readers see the article.
+        "action": "draft" if (article.draft if article else data.get("draft")) else "publish",
+        "details_checked": "on",
     })
     if data.get("urgent"):
         form["urgent"] = "on"

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app import helpcenter
 from app.accounts.access import permission_required
-from app.editor.from_ticket import save_ticket_draft
+from app.editor.from_ticket import DRAFT_SUMMARY_PREFIX, save_ticket_draft
 from app.editor.models import ReviewRequest
 from app.editor.review import CAUSES, ReviewError, request_review
 from app.editor.revisions import record_revision
@@ -99,6 +99,9 @@ def mark_cause(reference: str):
 def turn_into_article(reference: str):
     """Save the question and the answers as a draft article; editors open it in the editor."""
     found = _ticket_or_404(reference)
+    if found.status != "solved":
+        return _ticket_page(found, error="Only a solved ticket can become an article: its "
+                                         "answer is what the article needs.", status=409)
     center = helpcenter()
     outcome = save_ticket_draft(found, content_dir=center.content_dir,
                                 journey_slugs=[j.slug for j in center.journeys()],
@@ -108,7 +111,8 @@ def turn_into_article(reference: str):
         return _ticket_page(found, error=f"The draft could not be made: {problems}", status=400)
     saved = outcome.article
     record_revision(saved.slug, saved.path, outcome.text, saved.content_hash,
-                    f"Draft from ticket {found.reference}", current_user.id, current_user.email)
+                    f"{DRAFT_SUMMARY_PREFIX} {found.reference}", current_user.id,
+                    current_user.email)
     if current_user.can("editor"):
         return redirect(url_for("editor.edit", slug=saved.slug, ticket=found.reference))
     return redirect(url_for("inbox.ticket", reference=reference, drafted=saved.slug))

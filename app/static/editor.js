@@ -59,10 +59,10 @@
         headers: { "Accept": "application/json" },
         body: new FormData(upload),
       });
-      const answer = await response.json();
-      if (!response.ok) {
+      const answer = await response.json().catch(() => ({}));
+      if (!response.ok || !answer.markdown) {  // a sign-in page answers 200 without JSON
         status.classList.add("error");
-        status.textContent = answer.error || "The image could not be stored.";
+        status.textContent = uploadError(response.ok ? 401 : response.status, answer);
         return;
       }
       const at = body.selectionEnd || body.value.length;
@@ -72,7 +72,18 @@
       upload.reset();
       refreshPreview();
     } catch (error) {
-      upload.submit();
+      // Never leave the page: the article being written is not saved yet.
+      status.classList.add("error");
+      status.textContent = "The image could not be sent. Check the connection and try again.";
     }
   });
+
+  function uploadError(code, answer) {
+    if (typeof answer.error === "string") return answer.error;
+    if (answer.error && answer.error.message) return answer.error.message;
+    if (code === 413) return "The image is too large.";
+    if (code === 400) return "The page has expired: save your work, then upload again.";
+    if (code === 401) return "Your session ended: sign in again in another tab, then upload again.";
+    return "The image could not be stored.";
+  }
 })();
