@@ -266,7 +266,8 @@ def _print_levers(content, queries_path: Path, folds: int) -> None:
 @search_cli.command("eval-sets")
 @click.argument("sets_dir", type=click.Path(path_type=Path))
 @click.option("--pooled", default="",
-              help="Comma-separated set names: choose one rerank weight for them by 5-fold CV.")
+              help="Comma-separated set names: choose one pair of rerank weights for them by "
+                   "5-fold CV.")
 def search_eval_sets(sets_dir: Path, pooled: str) -> None:
     """Every evaluation set under SETS_DIR (each with content/ and dev.tsv)."""
     if not sets_dir.is_dir():
@@ -278,7 +279,8 @@ def search_eval_sets(sets_dir: Path, pooled: str) -> None:
         sets = {name: (load_content(sets_dir / name / "content"),
                        read_queries(sets_dir / name / "dev.tsv")) for name in pooled.split(",")}
         chosen, held_out = pooled_cross_validation(sets)
-        click.echo(f"title weight chosen per fold: {', '.join(f'{w:g}' for w in chosen)}")
+        click.echo("(title, embedding) weights chosen per fold: "
+                   + ", ".join(f"({t:g}, {e:g})" for t, e in chosen))
         for name, values in held_out.items():
             click.echo(f"  {name:12} held-out {values.p_at_1:6.3f} {values.mrr_at_10:7.3f} "
                        f"{values.hit_at_5:6.3f}")

@@ -24,6 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "KB_SEARCH_PAGE_SIZE": 10,
     "KB_MAX_QUERY_LENGTH": 300,
     "KB_SEARCH_LEARNING": "on",
+    "KB_SEARCH_EMBEDDINGS": "on",
     "KB_SEARCH_LEARNING_HALF_LIFE_DAYS": 30.0,
     "KB_SMTP_URL": None,
     "KB_MAIL_FROM": "helpcenter@localhost",

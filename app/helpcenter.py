@@ -23,6 +23,10 @@ from app.search.synonyms import SYNONYMS_FILE, SynonymsFile
 log = logging.getLogger(__name__)
 
 
+def _switched_on(value: object) -> bool:
+    return str(value).lower() in {"on", "1", "true", "yes"}
+
+
 class HelpCenter:
     def __init__(
         self,
@@ -50,7 +54,9 @@ class HelpCenter:
             max_query_length=config["KB_MAX_QUERY_LENGTH"],
             default_language=config.get("KB_DEFAULT_LANGUAGE", "en"),
         )
-        if str(config.get("KB_SEARCH_LEARNING", "off")).lower() in {"on", "1", "true", "yes"}:
+        if not _switched_on(config.get("KB_SEARCH_EMBEDDINGS", "on")):
+            center.search_service.embedding_weight = 0.0
+        if _switched_on(config.get("KB_SEARCH_LEARNING", "off")):
             center.search_service.learned = learning.database_boosts(
                 float(config.get("KB_SEARCH_LEARNING_HALF_LIFE_DAYS") or learning.HALF_LIFE_DAYS))
         return center

@@ -23,6 +23,7 @@ from whoosh.scoring import BM25F
 from app.content import ContentSet
 from app.content.render import markdown_to_text
 from app.search import indexer
+from app.search.embedding import encoder
 from app.search.learning import NO, SILENT, YES, LearnedBoosts, Outcome
 from app.search.rerank import RERANK_WINDOW, TITLE_SIMILARITY_WEIGHT, TitleSimilarity
 from app.search.searcher import QueryError, SearchService
@@ -115,6 +116,7 @@ def evaluate(content: ContentSet, queries: list[tuple[str, frozenset[str]]]
 Queries = list[tuple[str, frozenset[str]]]
 Candidates = dict[str, list[tuple[str, float]]]
 TITLE_WEIGHTS = (0.0, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
+EMBEDDING_WEIGHTS = (0.0, 5.0, 10.0, 20.0, 30.0, 40.0, 60.0, 80.0, 120.0, 200.0)
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ def first_stage(content: ContentSet, queries: Queries, directory: Path) -> Candi
     indexer.rebuild(store, content)
     service = SearchService(store, cache_size=0)
     service.title_weight = 0.0
+    service.embedding_weight = 0.0
     found: Candidates = {}
     for query, _ in queries:
         try:
@@ -144,6 +147,24 @@ def first_stage(content: ContentSet, queries: Queries, directory: Path) -> Candi
 def title_model(content: ContentSet, with_summary: bool = True) -> TitleSimilarity:
     return TitleSimilarity((a.slug, f"{a.title}\n{a.summary}" if with_summary else a.title)
                            for a in content.articles)
+
+
+def embedding_model(content: ContentSet) -> TitleSimilarity:
+    """Title terms and title embeddings, as the production second stage has them."""
+    titles = [a.title for a in content.articles]
+    return TitleSimilarity(((a.slug, a.title) for a in content.articles),
+                           encoder().encode(titles))
+
+
+def second_stage(model: TitleSimilarity, query: str, found: list[tuple[str, float]],
+                 title_weight: float, embedding_weight: float, question) -> list[str]:
+    """The production second stage (SearchService._reorder, no filters) over ``found``."""
+    ranked = list(found[:RERANK_WINDOW])
+    if ranked and embedding_weight > 0:
+        ranked += [(slug, 0.0) for slug in model.neighbours(question, {s for s, _ in ranked})]
+    return [slug for slug, _ in model.rerank(query, ranked, title_weight, window=len(ranked),
+                                             question=question,
+                                             embedding_weight=embedding_weight)]
 
 
 def folds(queries: Queries, k: int) -> list[Queries]:
@@ -227,31 +248,39 @@ def simulate_learning(queries: Queries, candidates: Candidates, model: TitleSimi
             "not replayed": (score(before, held_out), score(after, held_out))}
 
 
+Setting = tuple[float, float]  # (title weight, embedding weight)
+
+
 def pooled_cross_validation(sets: dict[str, tuple[ContentSet, Queries]], k: int = 5,
-                            weights: tuple[float, ...] = TITLE_WEIGHTS
-                            ) -> tuple[tuple[float, ...], dict[str, Scores]]:
-    """One title-only weight for several sets: each fold chooses it by the sum of the sets'
-    MRR@10 on their other folds; returns the choices and each set's held-out scores."""
-    reranked: dict[str, dict[float, dict[str, list[str]]]] = {}
+                            weights: tuple[float, ...] = TITLE_WEIGHTS,
+                            embedding_weights: tuple[float, ...] = EMBEDDING_WEIGHTS
+                            ) -> tuple[tuple[Setting, ...], dict[str, Scores]]:
+    """One (title weight, embedding weight) for several sets: each fold chooses it by the sum
+    of the sets' MRR@10 on their other folds; returns the choices and each set's held-out
+    scores."""
+    settings = [(w, e) for w in weights for e in embedding_weights]
+    reranked: dict[str, dict[Setting, dict[str, list[str]]]] = {}
     for name, (content, queries) in sets.items():
         with tempfile.TemporaryDirectory() as work:
             candidates = first_stage(content, queries, Path(work))
-        model = title_model(content, False)
-        reranked[name] = {w: {q: [slug for slug, _ in model.rerank(q, found, w)]
-                              for q, found in candidates.items()} for w in weights}
-    chosen: list[float] = []
-    held: dict[str, list[tuple[str, frozenset[str], float]]] = {name: [] for name in sets}
+        model = embedding_model(content)
+        questions = dict(zip(candidates, encoder().encode(list(candidates)), strict=True))
+        reranked[name] = {setting: {q: second_stage(model, q, found, *setting, questions[q])
+                                    for q, found in candidates.items()}
+                          for setting in settings}
+    chosen: list[Setting] = []
+    held: dict[str, list[tuple[str, frozenset[str], Setting]]] = {name: [] for name in sets}
     for i in range(k):
-        def train_mrr(weight: float, i: int = i) -> tuple[float, float]:
+        def train_mrr(setting: Setting, i: int = i) -> tuple[float, float, float]:
             total = 0.0
             for name, (_, queries) in sets.items():
                 train = [pair for j, part in enumerate(folds(queries, k)) if j != i
                          for pair in part]
-                ranks = reranked[name][weight]
+                ranks = reranked[name][setting]
                 total += score(ranks.__getitem__, train).mrr_at_10
-            return total, -weight
+            return total, -setting[1], -setting[0]
 
-        best = max(weights, key=train_mrr)
+        best = max(settings, key=train_mrr)
         chosen.append(best)
         for name, (_, queries) in sets.items():
             held[name] += [(q, gold, best) for q, gold in folds(queries, k)[i]]

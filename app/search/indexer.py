@@ -13,6 +13,7 @@ from whoosh.index import create_in
 from app.content import Article, ContentSet
 from app.content.render import markdown_to_text
 from app.search.analysis import has_chinese
+from app.search.embedding import EmbeddingUnavailable, encoder, to_bytes
 from app.search.schema import build_schema
 from app.search.store import IndexStore, IndexUnavailable
 
@@ -37,7 +38,34 @@ class IndexReport:
                 f"{len(self.rejected)} rejected, {self.seconds:.2f} s")
 
 
-def article_document(article: Article) -> dict[str, Any]:
+def title_vectors(articles: list[Article], known: dict[str, bytes] | None = None
+                  ) -> list[bytes]:
+    """Each article's title embedding; ``known`` (title -> vector) spares embedding titles
+    again, so only new or changed titles cost model time (about 8 ms each)."""
+    known = dict(known or {})
+    missing = sorted({article.title for article in articles} - known.keys())
+    try:
+        for title, vector in zip(missing, encoder().encode(missing), strict=True):
+            known[title] = to_bytes(vector)
+    except EmbeddingUnavailable:
+        pass  # logged once by the encoder; stored empty, embedded by a later update
+    return [known.get(article.title, b"") for article in articles]
+
+
+def _known_vectors(store: IndexStore) -> dict[str, bytes]:
+    """Title vectors of the live generation, reused by a full rebuild."""
+    try:
+        _, ix = store.open()
+    except IndexUnavailable:
+        return {}
+    with ix.searcher() as searcher:
+        known = {doc["title"]: doc["title_vector"] for doc in searcher.all_stored_fields()
+                 if doc.get("title_vector")}
+    ix.close()
+    return known
+
+
+def article_document(article: Article, title_vector: bytes | None = None) -> dict[str, Any]:
     """The fields stored and indexed for one article."""
     text = markdown_to_text(article.body)
     tags = " ".join(article.tags)
@@ -62,6 +90,7 @@ def article_document(article: Article) -> dict[str, Any]:
         "related": list(article.related),
         "path": article.path,
         "content_hash": article.content_hash,
+        "title_vector": title_vector if title_vector is not None else title_vectors([article])[0],
     }
     if has_chinese(article.title) or has_chinese(text):
         document["cjk"] = f"{article.title}\n{article.summary}\n{tags}\n{text}"
@@ -85,12 +114,13 @@ def rebuild(store: IndexStore, content: ContentSet) -> IndexReport:
 
 def _rebuild_locked(store: IndexStore, content: ContentSet) -> IndexReport:
     started = time.perf_counter()
+    vectors = title_vectors(content.published, _known_vectors(store))
     generation, path = store.new_generation()
     try:
         ix = create_in(str(path), build_schema())
         writer = ix.writer(limitmb=256)
-        for article in content.published:
-            writer.add_document(**article_document(article))
+        for article, vector in zip(content.published, vectors, strict=True):
+            writer.add_document(**article_document(article, vector))
         writer.commit()
         ix.close()
     except BaseException:
@@ -121,15 +151,17 @@ def update(store: IndexStore, content: ContentSet) -> IndexReport:
         writer = ix.writer(timeout=store.lock_timeout)
         try:
             with ix.searcher() as searcher:
-                indexed = {doc["slug"]: doc["content_hash"] for doc in searcher.all_stored_fields()}
+                stored = list(searcher.all_stored_fields())
+            indexed = {doc["slug"]: doc["content_hash"] for doc in stored}
+            known = {doc["title"]: doc["title_vector"] for doc in stored if doc.get("title_vector")}
             for slug in indexed.keys() - wanted.keys():
                 writer.delete_by_term("slug", slug)
                 report.removed += 1
-            for slug, article in wanted.items():
-                if indexed.get(slug) == article.content_hash:
-                    report.unchanged += 1
-                    continue
-                writer.update_document(**article_document(article))
+            changed = [article for slug, article in wanted.items()
+                       if indexed.get(slug) != article.content_hash]
+            report.unchanged = len(wanted) - len(changed)
+            for article, vector in zip(changed, title_vectors(changed, known), strict=True):
+                writer.update_document(**article_document(article, vector))
                 report.indexed += 1
         except BaseException:
             writer.cancel()

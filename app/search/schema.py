@@ -14,7 +14,7 @@ from app.search.analysis import (
 )
 
 # Bump when the schema or analysis changes: an index of another version is rebuilt on start.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 QUESTION_WORDS = ENGLISH_QUESTION_WORDS
 __all__ = ["STOP_WORDS", "QUESTION_WORDS", "spelling_analyzer", "text_analyzer", "build_schema"]
@@ -56,4 +56,5 @@ def build_schema() -> Schema:
         related=STORED,
         path=STORED,
         content_hash=STORED,
+        title_vector=STORED,  # the title's sentence embedding (embedding.py), float32 bytes
     )

@@ -6,7 +6,8 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -26,7 +27,13 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from app.search.analysis import has_chinese
-from app.search.rerank import RERANK_WINDOW, TITLE_SIMILARITY_WEIGHT, SimilarityCache
+from app.search.embedding import EmbeddingUnavailable, encoder
+from app.search.rerank import (
+    EMBEDDING_WEIGHT,
+    RERANK_WINDOW,
+    TITLE_SIMILARITY_WEIGHT,
+    SimilarityCache,
+)
 from app.search.schema import (
     CHINESE_FIELD_BOOSTS,
     FIELD_BOOSTS,
@@ -51,6 +58,8 @@ COMMON_TERM_MIN_DOCS = 100  # below this a share says little about a word
 
 
 _stem = lru_cache(maxsize=100_000)(porter2.stem)  # as Whoosh's StemFilter caches its stems
+# The question is embedded while Whoosh ranks (onnxruntime releases the GIL): 3-4 ms off p95.
+_EMBEDDING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="embed")
 
 
 class QueryError(ValueError):
@@ -157,6 +166,30 @@ def _without_common_terms(searcher: Searcher, query: Query,
         return node if kept == node.subqueries else Or(kept, boost=node.boost)
 
     return prune(query) or query
+
+
+def _unmatched(searcher: Searcher, query: Query, docnums: set[int]) -> int:
+    """How many of ``docnums`` the query does not match."""
+    if not docnums:
+        return 0
+    matcher = query.matcher(searcher)
+    missing = 0
+    for docnum in sorted(docnums):
+        if matcher.is_active() and matcher.id() < docnum:
+            matcher.skip_to(docnum)
+        missing += not (matcher.is_active() and matcher.id() == docnum)
+    return missing
+
+
+def _admits(journey: str | None, language: str | None = None, same: bool = True
+            ) -> Callable[[dict], bool]:
+    """Whether an article (its stored fields) may join a result list: in the journey asked
+    for, and in (``same``) or not in the reader's language when results are split by it."""
+    def admits(fields: dict) -> bool:
+        if journey and fields.get("journey") != journey:
+            return False
+        return language is None or (fields.get("language") == language) == same
+    return admits
 
 
 def _has_several_languages(searcher: Searcher) -> bool:
@@ -281,7 +314,8 @@ class SearchService:
         self._cache: OrderedDict[tuple, SearchPage] = OrderedDict()
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
-        self.title_weight = TITLE_SIMILARITY_WEIGHT  # 0 turns the second stage off
+        self.title_weight = TITLE_SIMILARITY_WEIGHT  # 0 turns the title-terms cosine off
+        self.embedding_weight = EMBEDDING_WEIGHT  # 0 turns the sentence embeddings off
         self._similarity = SimilarityCache()
         self.synonyms = None  # a synonyms.SynonymSet, expanded into queries when set
         self.learned = None  # a learning.LearnedBoosts, applied to the first results when set
@@ -303,23 +337,48 @@ class SearchService:
                 text, query, CHINESE_FIELD_BOOSTS if chinese else FIELD_BOOSTS)
         return query
 
-    def _reorder(self, searcher: Searcher, text: str,
-                 ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        """Second stage over the first results: title similarity, then learned boosts."""
-        if len(ranked) < 2 or (self.title_weight <= 0 and self.learned is None):
+    def _embed(self, text: str) -> Future | None:
+        """The question's embedding, computed in the background; None when not used."""
+        if self.embedding_weight <= 0 or has_chinese(text) or not encoder().available:
+            return None  # the model is English; words alone when it could not load
+        return _EMBEDDING.submit(encoder().encode, [text])
+
+    def _reorder(self, searcher: Searcher, text: str, ranked: list[tuple[int, float]],
+                 embedding: Future | None = None,
+                 admits: Callable[[dict], bool] = lambda fields: True
+                 ) -> list[tuple[int, float]]:
+        """Second stage over the first results: the titles nearest the question by embedding
+        join them (those ``admits`` accepts: same journey and language partition), then title
+        and embedding similarity, then learned boosts."""
+        english = not has_chinese(text)  # Chinese: no gain measured from the title cosine
+        if not ranked or (len(ranked) < 2 and embedding is None) or (
+                self.title_weight <= 0 and embedding is None and self.learned is None):
             return ranked
         model = self._similarity.get(
             (self.pool._generation, searcher.reader().generation()),
-            lambda: [(docnum, fields["slug"], fields["title"])
+            lambda: [(docnum, fields["slug"], fields["title"], fields.get("title_vector"))
                      for docnum, fields in searcher.reader().iter_docs()])
         head = ranked[:RERANK_WINDOW]
         by_slug = [(model.slugs[docnum], score) for docnum, score in head]
-        if self.title_weight > 0 and not has_chinese(text):  # Chinese: no gain measured
-            by_slug = model.rerank(text, by_slug, self.title_weight)
+        docnums = {model.slugs[docnum]: docnum for docnum, _ in head}
+        try:
+            question = embedding.result()[0] if embedding is not None else None
+        except EmbeddingUnavailable:
+            question = None
+        if question is not None:
+            for slug in model.neighbours(question, set(docnums), lambda slug: admits(
+                    searcher.stored_fields(model.docnums[slug]))):
+                by_slug.append((slug, 0.0))
+                docnums[slug] = model.docnums[slug]
+        if english and (self.title_weight > 0 or question is not None):
+            by_slug = model.rerank(text, by_slug, self.title_weight, window=len(by_slug),
+                                   question=question, embedding_weight=self.embedding_weight)
         if self.learned is not None:
             by_slug = self.learned.rerank(text, by_slug)
-        docnums = {model.slugs[docnum]: docnum for docnum, _ in head}
-        return [(docnums[slug], score) for slug, score in by_slug] + ranked[RERANK_WINDOW:]
+        moved = set(docnums.values())
+        return ([(docnums[slug], score) for slug, score in by_slug]
+                + [(docnum, score) for docnum, score in ranked[RERANK_WINDOW:]
+                   if docnum not in moved])
 
     def search(
         self,
@@ -359,6 +418,7 @@ class SearchService:
         lang: str | None = None,
     ) -> SearchPage:
         query = full_query = self.parse(text)
+        embedding = self._embed(text)
         if has_chinese(text):
             query = _without_common_terms(searcher, query)
         journey_filter = Term("journey", journey) if journey else None
@@ -369,11 +429,17 @@ class SearchService:
             first, total, exact = _rank(searcher, query, limit,
                                         And([journey_filter, mine]) if journey_filter else mine)
             rest, more, more_exact = _rank(searcher, query, limit, journey_filter, mask=mine)
-            ranked = self._reorder(searcher, text, first) + self._reorder(searcher, text, rest)
+            found = {docnum for docnum, _ in first + rest}
+            ranked = (self._reorder(searcher, text, first, embedding, _admits(journey, lang, True))
+                      + self._reorder(searcher, text, rest, embedding,
+                                      _admits(journey, lang, False)))
             total, exact = total + more, exact and more_exact
         else:
             ranked, total, exact = _rank(searcher, query, limit, journey_filter)
-            ranked = self._reorder(searcher, text, ranked)
+            found = {docnum for docnum, _ in ranked}
+            ranked = self._reorder(searcher, text, ranked, embedding, _admits(journey))
+        if exact:  # articles the embedding added that the words do not match are not counted yet
+            total += _unmatched(searcher, query, {docnum for docnum, _ in ranked} - found)
         body_words = frozenset(word for field, word in full_query.iter_all_terms()
                                if field == "body")
         start = (page - 1) * page_size
