@@ -215,8 +215,8 @@ def measure_search(store: IndexStore, queries: list[str], rng: random.Random) ->
             "first_hit": percentiles(first_hit), "warm": percentiles(repeat)}
 
 
-def measure_pages(content_dir: Path, index_dir: Path, work: Path, slugs: list[str]
-                  ) -> dict[str, Any]:
+def measure_pages(content_dir: Path, index_dir: Path, work: Path,
+                  slugs: list[tuple[str, str]]) -> dict[str, Any]:
     """Article pages through the Flask test client, each view recorded in a fresh SQLite DB."""
     from flask_migrate import upgrade
 
@@ -231,13 +231,15 @@ def measure_pages(content_dir: Path, index_dir: Path, work: Path, slugs: list[st
     logging.disable(logging.NOTSET)
     client = app.test_client()
 
-    def get(slug: str) -> None:
-        response = client.get(f"/articles/{slug}", headers=BROWSER)
+    def get(slug: str, language: str) -> None:
+        # A reader of the article's language: otherwise a translated article redirects.
+        response = client.get(f"/articles/{slug}",
+                              headers={**BROWSER, "Accept-Language": language})
         if response.status_code != 200:
             raise RuntimeError(f"/articles/{slug} answered {response.status_code}")
 
-    first_page_ms = timed(lambda: get(slugs[0]))  # loads the catalog from the index
-    pages = [timed(lambda s=s: get(s)) for s in slugs[1:]]
+    first_page_ms = timed(lambda: get(*slugs[0]))  # loads the catalog from the index
+    pages = [timed(lambda s=s: get(*s)) for s in slugs[1:]]
     with app.app_context():
         from app.events.models import Event
 
@@ -263,7 +265,8 @@ def bench_corpus(content_dir: Path, work: Path, args: argparse.Namespace,
     report = indexer.rebuild(store, content)
     queries = (chinese_questions(args.queries) if name == "chinese"
                else make_queries(content.articles, args.queries, rng))
-    slugs = rng.sample([a.slug for a in content.articles], min(args.pages, len(content.articles)))
+    slugs = rng.sample([(a.slug, a.language) for a in content.published],
+                       min(args.pages, len(content.published)))
     return {
         "articles": len(content.articles),
         "errors": len(content.errors),
