@@ -56,6 +56,7 @@ class HelpCenter:
         )
         if not _switched_on(config.get("KB_SEARCH_EMBEDDINGS", "on")):
             center.search_service.embedding_weight = 0.0
+            center.store.embed_titles = False
         if _switched_on(config.get("KB_SEARCH_LEARNING", "off")):
             center.search_service.learned = learning.database_boosts(
                 float(config.get("KB_SEARCH_LEARNING_HALF_LIFE_DAYS") or learning.HALF_LIFE_DAYS))

@@ -90,6 +90,14 @@ def test_an_altered_model_file_is_refused_and_search_keeps_working(make_content,
     assert page.hits and [hit.slug for hit in page.hits][0] == words_alone[0]
 
 
-def test_embeddings_can_be_switched_off(make_app):
-    app = make_app(KB_SEARCH_EMBEDDINGS="off")
-    assert app.extensions["helpcenter"].search_service.embedding_weight == 0
+def test_embeddings_can_be_switched_off(make_app, tmp_path):
+    app = make_app(KB_SEARCH_EMBEDDINGS="off", KB_INDEX_DIR=str(tmp_path / "index"))
+    center = app.extensions["helpcenter"]
+    assert center.search_service.embedding_weight == 0
+    with app.app_context():
+        center.rebuild_index()
+    _, ix = center.store.open()
+    with ix.searcher() as searcher:
+        assert {doc["title_vector"] for doc in searcher.all_stored_fields()} == {b""}
+    ix.close()
+    assert center.search("how do I cancel a booking").hits  # words alone

@@ -174,9 +174,9 @@ def test_title_vectors_are_stored_and_reused(small_site, monkeypatch):
     embedded: list[str] = []
     real = indexer.title_vectors
 
-    def counting(articles, known=None):
+    def counting(articles, known=None, embed=True):
         embedded.extend(a.title for a in articles if a.title not in (known or {}))
-        return real(articles, known)
+        return real(articles, known, embed)
 
     monkeypatch.setattr(indexer, "title_vectors", counting)
     write_article(content_dir, "getting-started", "vouchers",

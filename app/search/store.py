@@ -37,9 +37,13 @@ class IndexUnavailable(RuntimeError):
 
 
 class IndexStore:
-    def __init__(self, root: Path, lock_timeout: float = 300.0) -> None:
+    def __init__(self, root: Path, lock_timeout: float = 300.0, embed_titles: bool = True
+                 ) -> None:
         self.root = Path(root)
         self.lock_timeout = lock_timeout
+        # False (KB_SEARCH_EMBEDDINGS=off): titles are stored without a sentence embedding, so
+        # a process that only indexes never loads the model either.
+        self.embed_titles = embed_titles
 
     def lock(self) -> FileLock:
         """One writer at a time, across processes."""
