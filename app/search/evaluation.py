@@ -23,9 +23,15 @@ from whoosh.scoring import BM25F
 from app.content import ContentSet
 from app.content.render import markdown_to_text
 from app.search import indexer
+from app.search.analysis import has_chinese
 from app.search.embedding import encoder
 from app.search.learning import NO, SILENT, YES, LearnedBoosts, Outcome
-from app.search.rerank import RERANK_WINDOW, TITLE_SIMILARITY_WEIGHT, TitleSimilarity
+from app.search.rerank import (
+    EMBEDDING_WEIGHT,
+    RERANK_WINDOW,
+    TITLE_SIMILARITY_WEIGHT,
+    TitleSimilarity,
+)
 from app.search.searcher import QueryError, SearchService
 from app.search.store import IndexStore
 
@@ -209,11 +215,30 @@ def lever_report(content: ContentSet, queries: Queries, k: int = 5
     titles = title_model(content, False)
     return ({"title+summary": cross_validate(queries, candidates, title_model(content), k=k),
              "title only": cross_validate(queries, candidates, titles, k=k)},
-            simulate_learning(queries, candidates, titles))
+            simulate_learning(queries, production_ranking(content, candidates)))
 
 
-def simulate_learning(queries: Queries, candidates: Candidates, model: TitleSimilarity,
-                      weight: float = TITLE_SIMILARITY_WEIGHT, seed: int = 7
+def production_ranking(content: ContentSet, candidates: Candidates) -> Candidates:
+    """Each question's candidates as the production second stage orders them, with scores:
+    title terms and embeddings for English questions, the first stage alone for Chinese."""
+    model = embedding_model(content)
+    english = [query for query in candidates if not has_chinese(query)]
+    questions = dict(zip(english, encoder().encode(english), strict=True))
+    ranked: Candidates = {}
+    for query, found in candidates.items():
+        head = list(found[:RERANK_WINDOW])
+        if query not in questions or not head:
+            ranked[query] = list(found)
+            continue
+        head += [(slug, 0.0) for slug in model.neighbours(questions[query],
+                                                          {slug for slug, _ in head})]
+        reordered = model.rerank(query, head, TITLE_SIMILARITY_WEIGHT, window=len(head),
+                                 question=questions[query], embedding_weight=EMBEDDING_WEIGHT)
+        ranked[query] = reordered + list(found[RERANK_WINDOW:])
+    return ranked
+
+
+def simulate_learning(queries: Queries, second: Candidates, seed: int = 7
                       ) -> dict[str, tuple[Scores, Scores]]:
     """Replay every other question as sessions, learn, and score before/after.
 
@@ -221,11 +246,11 @@ def simulate_learning(queries: Queries, candidates: Candidates, model: TitleSimi
     one noisy session that clicked a wrong first-page result and left silently, and one
     adversarial session voting Yes for a wrong article twenty times (it counts once). Returns
     (before, after) for the replayed questions and for the other half, which was never replayed.
+    ``second``: each question's ranking before learning (see ``production_ranking``).
     """
     rng = random.Random(seed)
     now = datetime(2026, 1, 1, tzinfo=UTC)
     replayed, held_out = queries[0::2], queries[1::2]
-    second = {query: model.rerank(query, found, weight) for query, found in candidates.items()}
     outcomes = []
     for n, (query, gold) in enumerate(replayed):
         at = now - timedelta(days=rng.uniform(0, 60))
