@@ -183,17 +183,17 @@ def test_editor_preview_follows_the_typing_and_an_image_lands_in_the_article(
     page.goto(live_url + "/editor/new")
     body = page.get_by_label("Article (Markdown)")
     body.type("**Tap Pause** then confirm", delay=10)
-    page.locator("#preview-body strong").get_by_text("Tap Pause").wait_for()
+    page.locator("#editor-preview-body strong").get_by_text("Tap Pause").wait_for()
     image = tmp_path / "pause screen.png"
     image.write_bytes(png_bytes())
     page.get_by_label("Image", exact=True).set_input_files(str(image))
     page.get_by_label("Describe the image for people who cannot see it").fill("The pause screen")
     page.get_by_role("button", name="Upload").click()
-    page.locator("#upload-status").get_by_text("Added to the article").wait_for()
+    page.locator("#editor-upload-status").get_by_text("Added to the article").wait_for()
     stored = content_dir / "_media" / "pause-screen.png"
     try:
         assert "![The pause screen](/media/pause-screen.png)" in body.input_value()
-        page.locator('#preview-body img[src="/media/pause-screen.png"]').wait_for()
+        page.locator('#editor-preview-body img[src="/media/pause-screen.png"]').wait_for()
         shot(page, "editor-preview")
         assert stored.read_bytes() == image.read_bytes()
     finally:

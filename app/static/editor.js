@@ -5,9 +5,9 @@
 
   const form = document.getElementById("editor-form");
   const body = document.getElementById("body");
-  const preview = document.getElementById("preview");
-  const previewBody = document.getElementById("preview-body");
-  const previewState = document.getElementById("preview-state");
+  const preview = document.getElementById("editor-preview");
+  const previewBody = document.getElementById("editor-preview-body");
+  const previewState = document.getElementById("editor-preview-state");
   if (!form || !body || !preview || !previewBody) return;
   const token = form.querySelector("input[name=csrf_token]").value;
 
@@ -44,8 +44,8 @@
   });
   refreshPreview();
 
-  const upload = document.getElementById("upload-form");
-  const status = document.getElementById("upload-status");
+  const upload = document.getElementById("editor-upload");
+  const status = document.getElementById("editor-upload-status");
   if (!upload || !status) return;
   upload.addEventListener("submit", async function (event) {
     event.preventDefault();
