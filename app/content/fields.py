@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import Any
 
@@ -15,6 +16,14 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANG_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$")
 MAX_TITLE_LENGTH = 200
 MAX_SUMMARY_LENGTH = 300
+
+
+def slugify(text: str, fallback: str = "article", max_length: int | None = None) -> str:
+    """Lowercase ASCII letters, digits and single hyphens (accents folded: café -> cafe);
+    ``fallback`` when nothing is left."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower())[:max_length].strip("-")
+    return slug or fallback
 
 
 class FieldError(ValueError):

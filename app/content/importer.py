@@ -49,11 +49,6 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)  # "path: reason"
 
 
-def slugify(text: str) -> str:
-    """Lowercase letters, digits and single hyphens; never empty."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "article"
-
-
 def humanize(folder: str) -> str:
     """``teams-rooms-and-devices`` -> ``Teams rooms and devices``; ``SharePoint`` is kept."""
     words = folder.replace("_", " ").replace("-", " ").strip()
@@ -188,11 +183,11 @@ def import_tree(
             report.skipped.append(f"{relative.as_posix()}: {error}")
             continue
         folders = relative.parts[:-1][: max(journey_depth, 1)]
-        journey = slugify("-".join(folders)) if folders else ROOT_JOURNEY
+        journey = f.slugify("-".join(folders)) if folders else ROOT_JOURNEY
         if journey not in journeys:
             title = " / ".join(humanize(part) for part in folders) or "General"
             journeys[journey] = Journey(journey, title, f"Articles about {title}.", JOURNEY_ICON)
-        slug = base = slugify(path.stem)
+        slug = base = f.slugify(path.stem)
         for suffix in range(2, len(used) + 3):
             if slug not in used:
                 break

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 
+from app.content.fields import slugify
 from app.content.writer import write_bytes_atomically
 
 # Recognised by their first bytes, not by the name or the browser's claim. SVG is left out on
@@ -36,11 +35,6 @@ def _size(count: int) -> str:
     return f"{count} bytes" if count < 1024 else f"{count / 1024:.0f} KB"
 
 
-def _stem(filename: str) -> str:
-    stem = unicodedata.normalize("NFKD", Path(filename).stem).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:60] or "image"
-
-
 def save_image(media_dir: Path, filename: str, data: bytes, max_bytes: int) -> str:
     """Store ``data`` under a new, safe name in ``media_dir`` and return that name."""
     if not data:
@@ -54,7 +48,7 @@ def save_image(media_dir: Path, filename: str, data: bytes, max_bytes: int) -> s
     if extension and extension not in EXTENSIONS[kind]:
         raise MediaError(f"The file is a {kind.upper()} image but is named .{extension}; "
                          "rename it and try again.")
-    stem = _stem(filename)
+    stem = slugify(Path(filename).stem, fallback="image", max_length=60)
     for counter in range(1, 1000):
         name = f"{stem}.{kind}" if counter == 1 else f"{stem}-{counter}.{kind}"
         if (media_dir / name).exists():

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 from app.content.editing import RESERVED_SLUGS, SaveOutcome, Submission, save_article
+from app.content.fields import slugify
 from app.tickets.models import Ticket
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -18,8 +18,7 @@ DRAFT_SUMMARY_PREFIX = "Draft from ticket"  # the first revision of such a draft
 
 def slug_for(subject: str, reference: str, taken: set[str]) -> str:
     """A free slug from the subject's ASCII words, else from the ticket reference."""
-    ascii_text = unicodedata.normalize("NFKD", subject).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower())[:MAX_SLUG_LENGTH].strip("-")
+    slug = slugify(subject, fallback="", max_length=MAX_SLUG_LENGTH)
     base = slug if len(slug) >= 3 else f"from-{reference.lower()}"
     candidate, counter = base, 2
     while candidate in taken or candidate in RESERVED_SLUGS:

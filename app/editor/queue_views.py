@@ -8,14 +8,12 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import helpcenter
 from app.accounts.access import permission_required
 from app.accounts.models import User
-from app.content.drafts import find_drafts
 from app.dashboard.views import any_permission
 from app.editor.models import ReviewRequest
 from app.editor.review import CAUSES, PAST_DAYS, RECENT_DAYS, close_request, review_queue
-from app.editor.views import editor
+from app.editor.views import all_articles, editor
 from app.events.models import utcnow
 from app.extensions import db
 from app.metrics.daily import stored_source
@@ -30,10 +28,7 @@ def review():
     now = utcnow()
     source = stored_source(window, config["KB_LANGUAGES"],
                            now - timedelta(days=RECENT_DAYS + PAST_DAYS), now)
-    center = helpcenter()
-    articles = center.catalog.all() + find_drafts(center.content_dir,
-                                                  {j.slug for j in center.journeys()})
-    items = review_queue(articles, window=window, source=source, now=now)
+    items = review_queue(all_articles(), window=window, source=source, now=now)
     requester_ids = {r.requested_by_id for item in items for r in item.requests}
     emails = dict(db.session.execute(select(User.id, User.email).where(
         User.id.in_(requester_ids))).all()) if requester_ids else {}

@@ -71,6 +71,10 @@ def figure_signals(recent: ArticleMetrics, past: ArticleMetrics) -> list[str]:
     return reasons
 
 
+def _agents_say(requests: list[ReviewRequest]) -> list[str]:
+    return [f"Agent: {CAUSES.get(request.reason, request.reason)}" for request in requests]
+
+
 def open_requests() -> dict[str, list[ReviewRequest]]:
     requests: dict[str, list[ReviewRequest]] = {}
     for request in db.session.scalars(select(ReviewRequest).where(
@@ -95,8 +99,7 @@ def review_queue(articles: list[Article], *, window: timedelta, source=None,
     requests = open_requests()
     items = []
     for article in articles:
-        reasons = [f"Agent: {CAUSES.get(r.reason, r.reason)}" for r in
-                   requests.get(article.slug, [])]
+        reasons = _agents_say(requests.get(article.slug, []))
         signals = figure_signals(recent[article.slug], past[article.slug])
         reasons += signals
         if article.is_stale(today):
@@ -109,9 +112,8 @@ def review_queue(articles: list[Article], *, window: timedelta, source=None,
     known = {article.slug for article in articles}
     for slug, gone in requests.items():  # requests must stay closable after a deletion
         if slug not in known:
-            reasons = [f"Agent: {CAUSES.get(r.reason, r.reason)}" for r in gone]
-            items.append(ReviewItem(slug, None, (*reasons, "The article no longer exists"),
-                                    tuple(gone), 0))
+            reasons = [*_agents_say(gone), "The article no longer exists"]
+            items.append(ReviewItem(slug, None, tuple(reasons), tuple(gone), 0))
     return sorted(items, key=lambda item: (item.rank, -len(item.reasons),
                                            item.article.title.lower() if item.article
                                            else item.slug))

@@ -41,11 +41,15 @@ def find_article(slug: str) -> Article | None:
     return center.catalog.get(slug) or read_article(center.content_dir, _journey_slugs(), slug)
 
 
+def all_articles() -> list[Article]:
+    """The published articles (from the index) and the drafts (from content/)."""
+    center = helpcenter()
+    return center.catalog.all() + find_drafts(center.content_dir, _journey_slugs())
+
+
 def known_slugs() -> set[str]:
     """Every slug in use, drafts included: a new article must not take one of them."""
-    center = helpcenter()
-    drafts = find_drafts(center.content_dir, _journey_slugs())
-    return {a.slug for a in center.catalog.all()} | {a.slug for a in drafts}
+    return {article.slug for article in all_articles()}
 
 
 def _submission_from_form(slug: str, base_hash: str | None, form) -> Submission:
@@ -100,7 +104,7 @@ def _no_votes(slug: str) -> list[Vote]:
 @permission_required("editor")
 def index():
     center = helpcenter()
-    articles = center.catalog.all() + find_drafts(center.content_dir, _journey_slugs())
+    articles = all_articles()
     now = utcnow()
     metrics = {row.slug: row for row in article_metrics(
         articles, now - timedelta(days=30), now,

@@ -27,9 +27,7 @@ from app.search.analysis import has_chinese
 from app.search.embedding import encoder
 from app.search.learning import NO, SILENT, YES, LearnedBoosts, Outcome
 from app.search.rerank import (
-    EMBEDDING_WEIGHT,
     RERANK_WINDOW,
-    TITLE_SIMILARITY_WEIGHT,
     TitleSimilarity,
 )
 from app.search.searcher import QueryError, SearchService
@@ -165,12 +163,8 @@ def embedding_model(content: ContentSet) -> TitleSimilarity:
 def second_stage(model: TitleSimilarity, query: str, found: list[tuple[str, float]],
                  title_weight: float, embedding_weight: float, question) -> list[str]:
     """The production second stage (SearchService._reorder, no filters) over ``found``."""
-    ranked = list(found[:RERANK_WINDOW])
-    if ranked and embedding_weight > 0:
-        ranked += [(slug, 0.0) for slug in model.neighbours(question, {s for s, _ in ranked})]
-    return [slug for slug, _ in model.rerank(query, ranked, title_weight, window=len(ranked),
-                                             question=question,
-                                             embedding_weight=embedding_weight)]
+    return [slug for slug, _ in model.second_stage(query, found, question, title_weight,
+                                                   embedding_weight)]
 
 
 def folds(queries: Queries, k: int) -> list[Queries]:
@@ -226,15 +220,12 @@ def production_ranking(content: ContentSet, candidates: Candidates) -> Candidate
     questions = dict(zip(english, encoder().encode(english), strict=True))
     ranked: Candidates = {}
     for query, found in candidates.items():
-        head = list(found[:RERANK_WINDOW])
-        if query not in questions or not head:
+        if query not in questions:
             ranked[query] = list(found)
             continue
-        head += [(slug, 0.0) for slug in model.neighbours(questions[query],
-                                                          {slug for slug, _ in head})]
-        reordered = model.rerank(query, head, TITLE_SIMILARITY_WEIGHT, window=len(head),
-                                 question=questions[query], embedding_weight=EMBEDDING_WEIGHT)
-        ranked[query] = reordered + list(found[RERANK_WINDOW:])
+        head = model.second_stage(query, found, questions[query])
+        moved = {slug for slug, _ in head}
+        ranked[query] = head + [item for item in found[RERANK_WINDOW:] if item[0] not in moved]
     return ranked
 
 

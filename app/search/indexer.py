@@ -168,10 +168,13 @@ def update(store: IndexStore, content: ContentSet) -> IndexReport:
         wanted = {article.slug: article for article in content.published}
         writer = ix.writer(timeout=store.lock_timeout)
         try:
+            indexed: dict[str, str] = {}
+            known: dict[str, bytes] = {}
             with ix.searcher() as searcher:
-                stored = list(searcher.all_stored_fields())
-            indexed = {doc["slug"]: doc["content_hash"] for doc in stored}
-            known = {doc["title"]: doc["title_vector"] for doc in stored if doc.get("title_vector")}
+                for doc in searcher.all_stored_fields():  # one pass; bodies are not kept
+                    indexed[doc["slug"]] = doc["content_hash"]
+                    if doc.get("title_vector"):
+                        known[doc["title"]] = doc["title_vector"]
             for slug in indexed.keys() - wanted.keys():
                 writer.delete_by_term("slug", slug)
                 report.removed += 1

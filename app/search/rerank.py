@@ -122,6 +122,21 @@ class TitleSimilarity:
         return [(slug, score * top) for slug, score in rescored] + tail
 
 
+    def second_stage(self, text: str, ranked: list[tuple[str, float]],
+                     question: np.ndarray | None, weight: float = TITLE_SIMILARITY_WEIGHT,
+                     embedding_weight: float = EMBEDDING_WEIGHT,
+                     admits: Callable[[str], bool] = lambda slug: True
+                     ) -> list[tuple[str, float]]:
+        """The first results, with the titles nearest ``question`` added (those ``admits``
+        accepts), reordered by title terms and embeddings; what search and evaluation run."""
+        head = list(ranked[:RERANK_WINDOW])
+        if head and question is not None and embedding_weight > 0:
+            head += [(slug, 0.0) for slug in self.neighbours(
+                question, {slug for slug, _ in head}, admits)]
+        return self.rerank(text, head, weight, window=len(head), question=question,
+                           embedding_weight=embedding_weight)
+
+
 class SimilarityCache:
     """One TitleSimilarity per index version, built on first use."""
 

@@ -358,25 +358,19 @@ class SearchService:
             (self.pool._generation, searcher.reader().generation()),
             lambda: [(docnum, fields["slug"], fields["title"], fields.get("title_vector"))
                      for docnum, fields in searcher.reader().iter_docs()])
-        head = ranked[:RERANK_WINDOW]
-        by_slug = [(model.slugs[docnum], score) for docnum, score in head]
-        docnums = {model.slugs[docnum]: docnum for docnum, _ in head}
+        by_slug = [(model.slugs[docnum], score) for docnum, score in ranked[:RERANK_WINDOW]]
         try:
             question = embedding.result()[0] if embedding is not None else None
         except EmbeddingUnavailable:
             question = None
-        if question is not None:
-            for slug in model.neighbours(question, set(docnums), lambda slug: admits(
-                    searcher.stored_fields(model.docnums[slug]))):
-                by_slug.append((slug, 0.0))
-                docnums[slug] = model.docnums[slug]
         if english and (self.title_weight > 0 or question is not None):
-            by_slug = model.rerank(text, by_slug, self.title_weight, window=len(by_slug),
-                                   question=question, embedding_weight=self.embedding_weight)
+            by_slug = model.second_stage(
+                text, by_slug, question, self.title_weight, self.embedding_weight,
+                lambda slug: admits(searcher.stored_fields(model.docnums[slug])))
         if self.learned is not None:
             by_slug = self.learned.rerank(text, by_slug)
-        moved = set(docnums.values())
-        return ([(docnums[slug], score) for slug, score in by_slug]
+        moved = {model.docnums[slug] for slug, _ in by_slug}
+        return ([(model.docnums[slug], score) for slug, score in by_slug]
                 + [(docnum, score) for docnum, score in ranked[RERANK_WINDOW:]
                    if docnum not in moved])
 
