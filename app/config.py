@@ -44,9 +44,19 @@ _INT_KEYS = {"KB_SEARCH_PAGE_SIZE", "KB_MAX_QUERY_LENGTH", "KB_TICKET_RATE_LIMIT
 _FLOAT_KEYS = {"KB_FLAG_THRESHOLD", "KB_SEARCH_LEARNING_HALF_LIFE_DAYS"}
 _LIST_KEYS = {"KB_RESPONSE_MINUTES"}
 _WORD_LIST_KEYS = {"KB_LANGUAGES"}
+_SWITCH_KEYS = {"KB_SEARCH_LEARNING", "KB_SEARCH_EMBEDDINGS"}
+_SWITCH_WORDS = {"on": True, "1": True, "true": True, "yes": True,
+                 "off": False, "0": False, "false": False, "no": False}
 
 
 def _coerce(key: str, value: Any) -> Any:
+    if key in _SWITCH_KEYS:
+        if isinstance(value, bool):
+            return value
+        switch = _SWITCH_WORDS.get(str(value).strip().lower())
+        if switch is None:  # a typo must not switch a feature off without a word
+            raise ValueError(value)
+        return switch
     if key in _INT_KEYS:
         return int(value)
     if key in _FLOAT_KEYS:
@@ -62,9 +72,13 @@ def _checked(key: str, value: Any) -> Any:
     try:
         return _coerce(key, value)
     except ValueError:
-        raise RuntimeError(f"{key}={value!r} is not valid: expected "
-                           f"{'numbers separated by commas' if key in _LIST_KEYS else 'a number'}"
-                           ) from None
+        raise RuntimeError(f"{key}={value!r} is not valid: expected {_expected(key)}") from None
+
+
+def _expected(key: str) -> str:
+    if key in _SWITCH_KEYS:
+        return "on or off (also 1/0, true/false, yes/no)"
+    return "numbers separated by commas" if key in _LIST_KEYS else "a number"
 
 
 def resolve_path(value: str | os.PathLike[str]) -> Path:

@@ -23,10 +23,6 @@ from app.search.synonyms import SYNONYMS_FILE, SynonymsFile
 log = logging.getLogger(__name__)
 
 
-def _switched_on(value: object) -> bool:
-    return str(value).lower() in {"on", "1", "true", "yes"}
-
-
 class HelpCenter:
     def __init__(
         self,
@@ -54,10 +50,10 @@ class HelpCenter:
             max_query_length=config["KB_MAX_QUERY_LENGTH"],
             default_language=config.get("KB_DEFAULT_LANGUAGE", "en"),
         )
-        if not _switched_on(config.get("KB_SEARCH_EMBEDDINGS", "on")):
+        if not config.get("KB_SEARCH_EMBEDDINGS", True):
             center.search_service.embedding_weight = 0.0
             center.store.embed_titles = False
-        if _switched_on(config.get("KB_SEARCH_LEARNING", "off")):
+        if config.get("KB_SEARCH_LEARNING", False):
             center.search_service.learned = learning.database_boosts(
                 float(config.get("KB_SEARCH_LEARNING_HALF_LIFE_DAYS") or learning.HALF_LIFE_DAYS))
         return center

@@ -17,6 +17,16 @@ def test_defaults_and_overrides(tmp_path, monkeypatch):
     assert load_config({}, tmp_path)["SECRET_KEY"] == config["SECRET_KEY"]  # shared by workers
 
 
+@pytest.mark.parametrize(("value", "switched_on"), [
+    ("on", True), ("ON", True), ("1", True), ("true", True), ("yes", True),
+    ("off", False), ("Off", False), ("0", False), ("false", False), ("no", False),
+])
+def test_switches_read_on_and_off_words(tmp_path, monkeypatch, value, switched_on):
+    monkeypatch.setenv("KB_SEARCH_EMBEDDINGS", value)
+    assert load_config({}, tmp_path)["KB_SEARCH_EMBEDDINGS"] is switched_on
+    assert load_config({"KB_SEARCH_LEARNING": value}, tmp_path)["KB_SEARCH_LEARNING"] is switched_on
+
+
 def test_postgres_urls_use_psycopg3(tmp_path):
     config = load_config({"DATABASE_URL": "postgres://u@db/help"}, tmp_path)
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/help"
@@ -26,6 +36,8 @@ def test_postgres_urls_use_psycopg3(tmp_path):
     ("KB_SEARCH_PAGE_SIZE", "ten", "KB_SEARCH_PAGE_SIZE='ten' is not valid: expected a number"),
     ("KB_RESPONSE_MINUTES", "10;60", "expected numbers separated by commas"),
     ("KB_TICKET_DELIVERY", "later", "KB_TICKET_DELIVERY must be background, inline or off"),
+    ("KB_SEARCH_EMBEDDINGS", "of", "KB_SEARCH_EMBEDDINGS='of' is not valid: expected on or off"),
+    ("KB_SEARCH_LEARNING", "disabled", "KB_SEARCH_LEARNING='disabled' is not valid"),
 ])
 def test_bad_values_name_the_variable(tmp_path, monkeypatch, key, value, fragment):
     monkeypatch.setenv(key, value)
