@@ -14,6 +14,8 @@ from sqlalchemy import select
 from app import helpcenter
 from app.accounts.models import ROLES
 from app.content import load_content
+from app.content.near_copies import find_near_copies
+from app.content.problems import Problem
 from app.extensions import db
 from app.search.synonyms import SYNONYMS_FILE, SynonymsError, load_synonyms
 from app.tickets.models import Ticket
@@ -30,10 +32,13 @@ users_cli = AppGroup("users", help="Staff accounts: agents, editors, managers, a
 @click.option("--strict", is_flag=True, help="Treat warnings as errors too.")
 def content_check(strict: bool) -> None:
     """Validate every article; print path:line: problems; exit 1 on any error."""
-    content = load_content(helpcenter().content_dir)
-    for problem in sorted(content.problems, key=lambda p: (p.path, p.line)):
+    content_dir = helpcenter().content_dir
+    content = load_content(content_dir)
+    near_copies = [Problem(str(content_dir / pair.article.path), 1, pair.message(), "warning")
+                   for pair in find_near_copies(content.articles)]
+    for problem in sorted([*content.problems, *near_copies], key=lambda p: (p.path, p.line)):
         click.echo(str(problem), err=True)
-    errors, warnings = len(content.errors), len(content.warnings)
+    errors, warnings = len(content.errors), len(content.warnings) + len(near_copies)
     try:
         load_synonyms(helpcenter().content_dir / SYNONYMS_FILE)
     except SynonymsError as error:
