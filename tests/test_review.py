@@ -134,3 +134,20 @@ def test_a_request_stays_closable_after_its_article_is_deleted(editor_app):
     editor, _ = sign_in(app, "editor@pronto.test")
     queue = editor.get("/editor/review", headers=BROWSER).get_data(as_text=True)
     assert "The article no longer exists" in queue and "Mark as done" in queue
+
+
+def test_a_near_copy_joins_the_queue_with_the_article_it_repeats(editor_app):
+    app, content = editor_app
+    [original] = content.glob("*/what-is-pronto-plus.md")
+    copy = original.with_name("pronto-plus-membership.md")
+    copy.write_text(original.read_text(encoding="utf-8").replace(
+        "slug: what-is-pronto-plus", "slug: pronto-plus-membership"), encoding="utf-8")
+    editor, _ = sign_in(app, "editor@pronto.test")
+    queue = editor.get("/editor/review", headers=BROWSER).get_data(as_text=True)
+    assert "Near-copy: about 100% of its text is also in" in queue
+    assert queue.count("Near-copy:") == 1  # the pair once, not once per article
+    copy.unlink()
+    with app.app_context():
+        app.extensions["helpcenter"].update_index()
+    queue = editor.get("/editor/review", headers=BROWSER).get_data(as_text=True)
+    assert "Near-copy:" not in queue

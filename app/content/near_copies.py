@@ -16,6 +16,7 @@ neither for nor against a pair.
 from __future__ import annotations
 
 import re
+import threading
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -88,3 +89,18 @@ def find_near_copies(articles: Iterable[Article],
             found.append(NearCopy(articles[copy], articles[original], share))
     return sorted(found, key=lambda pair: (-pair.share, pair.article.path))
 
+
+
+_cache_lock = threading.Lock()
+_cached: tuple[tuple, list[NearCopy]] | None = None
+
+
+def near_copies_now(articles: list[Article]) -> list[NearCopy]:
+    """``find_near_copies``, computed again only when an article's file changed (for pages
+    that show the pairs: the comparison takes about a second at a few thousand articles)."""
+    global _cached
+    key = tuple(sorted((article.path, article.content_hash) for article in articles))
+    with _cache_lock:
+        if _cached is None or _cached[0] != key:
+            _cached = (key, find_near_copies(articles))
+        return _cached[1]

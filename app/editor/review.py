@@ -2,7 +2,8 @@
 
 An article enters the queue for any of these reasons (definitions in docs/metrics.md):
 an agent marked it as the cause of a ticket; its helpfulness dropped against its own past;
-tickets after viewing it rose against its own past; its ``review_by`` date passed.
+tickets after viewing it rose against its own past; its ``review_by`` date passed; most of its
+text is also in another article (content/near_copies.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from fractions import Fraction
 from sqlalchemy import select
 
 from app.content import Article
+from app.content.near_copies import near_copies_now
 from app.editor.models import ReviewRequest
 from app.events.models import utcnow
 from app.extensions import db
@@ -46,7 +48,7 @@ class ReviewItem:
     article: Article | None  # None: the article was deleted after an agent's request
     reasons: tuple[str, ...]  # one sentence per signal
     requests: tuple[ReviewRequest, ...]  # agents' open requests, newest first
-    rank: int  # 0: agents' requests, 1: signals from figures, 2: only past review_by
+    rank: int  # 0: agents' requests, 1: signals from figures, 2: past review_by or a near-copy
 
 
 def figure_signals(recent: ArticleMetrics, past: ArticleMetrics) -> list[str]:
@@ -97,6 +99,11 @@ def review_queue(articles: list[Article], *, window: timedelta, source=None,
     past = {row.slug: row for row in article_metrics(articles, past_start, recent_start,
                                                      window=window, source=source)}
     requests = open_requests()
+    copies: dict[str, list[str]] = {}
+    for pair in near_copies_now(articles):
+        copies.setdefault(pair.article.slug, []).append(
+            f"Near-copy: about {round(pair.share * 100)}% of its text is also in "
+            f"“{pair.original.title}” ({pair.original.path}); merge the two or make them differ")
     items = []
     for article in articles:
         reasons = _agents_say(requests.get(article.slug, []))
@@ -104,6 +111,7 @@ def review_queue(articles: list[Article], *, window: timedelta, source=None,
         reasons += signals
         if article.is_stale(today):
             reasons.append(f"Review date {article.review_by.isoformat()} has passed")
+        reasons += copies.get(article.slug, [])
         if not reasons:
             continue
         rank = 0 if article.slug in requests else 1 if signals else 2
