@@ -27,7 +27,7 @@ setup: $(STAMP) $(MO_FILES)
 # After changing interface text: refresh the template and merge it into each catalog.
 translations-extract: setup
 	$(BIN)/pybabel extract -F babel.cfg -k Text --no-location -o app/translations/messages.pot .
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-location
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations
 
 db: setup
 	$(FLASK) db upgrade
