@@ -89,9 +89,10 @@ class TitleSimilarity:
         """Up to ``count`` slugs, closest first, of titles at least ``minimum`` similar to the
         question by embedding, not ``present`` already and accepted by ``admits``."""
         similarity = self.embedding_similarity(question)
+        close = np.flatnonzero(similarity >= minimum)  # usually a few rows: sort only those
         found: list[str] = []
-        for row in np.argsort(-similarity, kind="stable"):
-            if len(found) == count or similarity[row] < minimum:
+        for row in close[np.argsort(-similarity[close], kind="stable")]:
+            if len(found) == count:
                 break
             slug = self.order[row]
             if slug not in present and admits(slug):
