@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
 
 from app.dashboard.charts import line_chart
-from app.events.models import Event, utcnow
+from app.events.models import Event, Vote, utcnow
 from app.events.recorder import ARTICLE_VIEWED
 from app.extensions import db
 from app.metrics.daily import refresh, stored_source
@@ -115,10 +116,24 @@ def test_dashboard_page_sorts_filters_and_charts(history):
     links = by_views.get_data(as_text=True)
     assert "sort=title&amp;dir=asc&amp;days=7" in links  # headers keep the period
     assert "sort=views&amp;dir=asc&amp;days=7" in links  # and flip the direction
-    zh = list(csv.DictReader(io.StringIO(client.get(
-        "/dashboard/articles.csv?lang=zh").get_data(as_text=True))))
-    assert zh and {r["language"] for r in zh} == {"zh"}
-    assert client.get("/dashboard/?lang=zh", headers=BROWSER).status_code == 200
+    for query in ("language=zh", "lang=zh"):  # lang=: links made before ?language= existed
+        zh = list(csv.DictReader(io.StringIO(client.get(
+            f"/dashboard/articles.csv?{query}").get_data(as_text=True))))
+        assert zh and {r["language"] for r in zh} == {"zh"}
+    assert client.get("/dashboard/?language=zh", headers=BROWSER).status_code == 200
+
+
+def test_the_language_filter_and_the_interface_language_are_separate(history):
+    app, _ = history
+    client = manager(app)
+    filtered = client.get("/dashboard/?days=7&language=zh", headers=BROWSER)
+    html = filtered.get_data(as_text=True)
+    assert "Articles written in zh" in html and 'lang="en"' in html  # interface stays English
+    assert "hc_lang" not in filtered.headers.get("Set-Cookie", "")
+    assert "language=zh" in html.split("Download this table as CSV")[0].rsplit("<a ", 1)[1]
+    chinese = client.get("/dashboard/?days=7&lang=zh", headers=BROWSER).get_data(as_text=True)
+    assert 'lang="zh-CN"' in chinese and "Articles written in" not in chinese
+    assert "仅统计 zh 撰写的文章" not in chinese  # the interface switch filters nothing
 
 
 def test_default_order_is_flagged_first(history):
@@ -250,3 +265,99 @@ def test_report_cli_splits_by_language(history):
     all_site, zh = json.loads(everyone.output), json.loads(chinese.output)
     assert 0 < zh["site"]["sessions"] < all_site["site"]["sessions"]
     assert zh["articles"] and all(r["slug"].endswith("-zh") for r in zh["articles"])
+
+
+ZH_COOKIE = ("hc_lang", "zh")
+
+
+def _chinese(client):
+    """The interface language remembered in the cookie."""
+    client.set_cookie(*ZH_COOKIE)
+    return client
+
+
+def test_dashboard_in_chinese(history):
+    app, now = history
+    client = _chinese(manager(app))
+    page = client.get("/dashboard/?days=7", headers=BROWSER)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'lang="zh-CN"' in html
+    for text in ("<title>数据看板 ·", "<h1>数据看板</h1>", "全站汇总", "求助会话：", "自助解决率：",
+                 "各优先级工单", "需关注的文章", "主题转化漏斗", "内容缺口", "本周热点",
+                 "最近 7 天", "按 UTC 日期统计", "下载此表（CSV）", "每日浏览量与工单数：全部文章",
+                 "以表格查看每日数据", "解决率（95% 置信区间）", "退出登录（boss@pronto.test）",
+                 f"{now.month}月{now.day}日"):  # the chart's last day, in the Chinese way
+        assert text in html, text
+    for english in ("Site totals", "Journey funnels", "Articles needing attention",
+                    "Daily figures as a table", "Download this table as CSV", "Last 7 days",
+                    "Help sessions", " pts<", "Hot topics this week", "all articles"):
+        assert english not in html, english
+    # The CSV files stay in English whatever the interface language.
+    export = client.get("/dashboard/articles.csv?days=7").get_data(as_text=True)
+    assert export.startswith("slug,title,language,journey,views")
+
+
+def test_period_errors_are_translated(history):
+    app, _ = history
+    client = _chinese(manager(app))
+    html = client.get("/dashboard/?from=2026-10-10&to=2026-10-01",
+                      headers=BROWSER).get_data(as_text=True)
+    assert "结束日期早于开始日期。 已改为显示最近 30 天的数据。" in html
+    html = client.get("/dashboard/?from=2020-01-01&to=2026-01-01",
+                      headers=BROWSER).get_data(as_text=True)
+    assert "最多可选 400 天。" in html and "at most" not in html
+    # A custom period is shown with dates in the reader's language.
+    html = client.get("/dashboard/?from=2026-10-01&to=2026-10-03",
+                      headers=BROWSER).get_data(as_text=True)
+    assert "2026年10月1日 至 2026年10月3日（按 UTC 日期统计" in html
+    # The CSV export's error stays English.
+    export = client.get("/dashboard/articles.csv?from=2026-10-10&to=2026-10-01")
+    assert export.get_data(as_text=True) == "The end date is before the start date.\n"
+
+
+def test_dashboard_english_is_unchanged(history):
+    app, _ = history
+    client = manager(app)
+    html = client.get("/dashboard/?days=7", headers=BROWSER).get_data(as_text=True)
+    for text in ("<title>Dashboard ·", "Help sessions: ", "Deflection rate: ", "Last 7 days",
+                 "(UTC days; today so far is included).", "Resolution rate (95% interval)",
+                 "Daily views and tickets, all articles", "Sign out boss@pronto.test",
+                 ">Review queue</a>: articles agents marked", "Searches (drop-off)"):
+        assert text in html, text
+    html = client.get("/dashboard/?from=2026-10-01&to=2026-10-03",
+                      headers=BROWSER).get_data(as_text=True)
+    assert "Oct 1, 2026 – Oct 3, 2026 (UTC days; today so far is included)." in html
+
+
+def test_article_page_in_chinese(history):
+    app, _ = history
+    add_staff(app, "ed@pronto.test", "editor")
+    client, _ = sign_in(app, "ed@pronto.test")
+    token = csrf_token(client, f"/dashboard/articles/{A}")
+    client.post(f"/dashboard/articles/{A}/reset",
+                data={"csrf_token": token, "note": "Rewrote the steps"})
+    with app.app_context():
+        db.session.add(Vote(session_id="zh-reader", article_slug=A, helpful=False,
+                            reason="out-of-date", comment="旧的截图"))
+        db.session.commit()
+    page = client.get(f"/dashboard/articles/{A}?days=30&lang=zh&reset=done", headers=BROWSER)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    for text in ("每日数据", "带来访问的搜索词", "反馈“没帮助”的读者", "计数重置记录", "计数已重置",
+                 "在帮助中心查看", "浏览量：", "内容已过时",
+                 "旧的截图", "Rewrote the steps", "每日解决率：", "时间（UTC）"):
+        assert text in html, text
+    # Dates and times in the Chinese way.
+    assert re.search(r"自 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}:\d{2}（UTC）重置后开始统计", html)
+    assert re.search(r"<td>\d{4}/\d{1,2}/\d{1,2} \d{2}:\d{2}</td><td>ed@pronto.test</td>", html)
+    for english in ("Daily figures", "Searches that led here", "Counter resets",
+                    "Counted from the reset", "View on the site", "It's out of date"):
+        assert english not in html, english
+
+
+def test_search_quality_in_chinese(staff_app):
+    client, _ = sign_in(staff_app, "editor@pronto.test")
+    html = client.get("/dashboard/search-quality?lang=zh", headers=BROWSER).get_data(as_text=True)
+    for text in ("<h1>搜索质量</h1>", "最近 30 天", "下载 CSV", "此期间没有效果不佳的搜索。"):
+        assert text in html, text
+    assert "Search quality" not in html and "last 30 days" not in html

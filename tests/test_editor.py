@@ -149,3 +149,153 @@ def test_editor_list_filters(editor_app):
     journey = client.get("/editor/?journey=troubleshooting", headers=BROWSER).get_data(
         as_text=True)
     assert "The app won" in journey and "Cancel a booking" not in journey
+
+
+def _chinese_editor(app):
+    """An editor's client whose interface language is Chinese (chosen once, then remembered)."""
+    client, _ = sign_in(app, "editor@pronto.test")
+    assert "帮助文章" in client.get("/editor/?lang=zh", headers=BROWSER).get_data(as_text=True)
+    return client
+
+
+def _zh_date(moment) -> str:
+    return f"{moment.year}年{moment.month}月{moment.day}日"
+
+
+def test_the_editor_speaks_chinese(editor_app):
+    from app.events.models import utcnow
+
+    app, _ = editor_app
+    app.test_client().post("/api/v1/articles/cancel-a-booking/votes", headers=BROWSER,
+                           json={"helpful": False, "reason": "out-of-date",
+                                 "comment": "The Cancel button moved"})
+    client = _chinese_editor(app)
+    listing = client.get("/editor/", headers=BROWSER).get_data(as_text=True)
+    for chinese in ("审核队列", "新建文章", "需关注", "待复审", "解决率（30 天）", "有帮助率",
+                    "已发布", "次浏览", "新手入门"):  # the last one: a journey's own zh title
+        assert chinese in listing, chinese
+    for english in (">Review queue<", ">New article<", ">Flagged<", ">Stale<", ">Drafts<",
+                    "Resolution (30 days)", ">Published<", " views)", ">Getting started<"):
+        assert english not in listing, english
+
+    page = client.get("/editor/cancel-a-booking", headers=BROWSER).get_data(as_text=True)
+    for chinese in ("编辑：Cancel a booking", "反馈“没帮助”的读者", "内容已过时", "标题",
+                    "摘要（一句话，显示在搜索结果中）", "取消发布，存为草稿", "保存并发布",
+                    "添加图片", "从现在起重新计数", _zh_date(utcnow()),
+                    'data-msg-uploading="正在上传…"', 'data-msg-too-large="图片太大了。"',
+                    'data-msg-preview-live="（输入时自动更新）"'):
+        assert chinese in page, chinese
+    for english in ("Edit: ", "Readers who said it didn", ">Title<", "Save and publish",
+                    "Add an image", "Reset the counters from now", ">Upload<", ">Preview<"):
+        assert english not in page, english
+
+
+def test_chinese_validation_errors_come_from_python(editor_app):
+    app, content = editor_app
+    client = _chinese_editor(app)
+    response = post(client, "/editor/new", {**NEW, "title": "", "review_by": "31/12/2099"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "未保存：请修改下面标出的字段。" in html
+    assert "缺少必填字段“title”" in html  # the loader's message, recognised
+    assert "“review_by”必须是 YYYY-MM-DD 格式的日期" in html  # fields.py
+    assert "Nothing was saved" not in html and "missing required field" not in html
+    taken = post(client, "/editor/new", {**NEW, "slug": "cancel-a-booking"})
+    assert "已有文章使用“cancel-a-booking”。" in taken.get_data(as_text=True)
+    unknown = post(client, "/editor/new", {**NEW, "related": "no-such-article"})
+    assert "“相关文章”中的“no-such-article”不存在" in unknown.get_data(as_text=True)
+    assert not (content / "before-you-buy" / "pause-pronto-plus.md").exists()
+
+
+def test_chinese_history_diff_and_notices(editor_app):
+    from app.events.models import utcnow
+
+    app, _ = editor_app
+    client = _chinese_editor(app)
+    assert post(client, "/editor/new", {**NEW, "change_summary": ""}).status_code == 302
+    saved = client.get("/editor/pause-pronto-plus?saved=published",
+                       headers=BROWSER).get_data(as_text=True)
+    assert "已保存，搜索结果已同步更新。" in saved and "修改历史" in saved
+    page = client.get("/editor/pause-pronto-plus", headers=BROWSER).get_data(as_text=True)
+    base_hash = re.search(r'name="base_hash" value="([0-9a-f]+)"', page).group(1)
+    assert post(client, "/editor/pause-pronto-plus", {
+        **NEW, "title": "Pause your plan", "base_hash": base_hash}).status_code == 302
+    history = client.get("/editor/pause-pronto-plus/history",
+                         headers=BROWSER).get_data(as_text=True)
+    for chinese in ("pause-pronto-plus 的修改历史", "版本", "修改人", "与上一版本对比",
+                    "恢复此版本", "未填写修改说明", _zh_date(utcnow())):
+        assert chinese in history, chinese
+    assert "No summary" not in history and "Diff with previous" not in history
+    ids = [int(i) for i in re.findall(r"<td>(\d+)</td>", history)]
+    diff = client.get(f"/editor/pause-pronto-plus/diff?a={ids[1]}&b={ids[0]}",
+                      headers=BROWSER).get_data(as_text=True)
+    assert f"版本 {ids[1]} 到版本 {ids[0]} 的改动" in diff and "Changes from" not in diff
+    client.post(f"/editor/pause-pronto-plus/restore/{ids[1]}",
+                data={"csrf_token": csrf_token(client, "/editor/new")}, headers=BROWSER)
+    history = client.get("/editor/pause-pronto-plus/history",
+                         headers=BROWSER).get_data(as_text=True)
+    assert f"恢复了版本 {ids[1]}" in history
+    english = client.get("/editor/pause-pronto-plus/history?lang=en",
+                         headers=BROWSER).get_data(as_text=True)
+    assert f"Restored revision {ids[1]}" in english and "No summary" in english
+    assert "History of pause-pronto-plus" in english and "Diff with previous" in english
+
+
+def test_chinese_review_queue(editor_app):
+    from app.events.models import utcnow
+    from tests.test_inbox import open_ticket
+
+    app, _ = editor_app
+    reference, _, _ = open_ticket(app)
+    agent, _ = sign_in(app, "agent@pronto.test")
+    ticket_page = f"/inbox/{reference}"
+    assert post(agent, f"{ticket_page}/cause", {"article": "what-is-pronto-plus",
+                                                "reason": "missing-step"},
+                ticket_page).status_code == 302
+    client = _chinese_editor(app)
+    queue = client.get("/editor/review", headers=BROWSER).get_data(as_text=True)
+    for chinese in ("审核队列", "排在最前的是客服标记为工单起因的文章", "客服反馈：缺少步骤",
+                    "已过复审日期 2026-09-30", "— 工单 HC-", "处理说明（选填）", "标记为已处理",
+                    "本文数据", _zh_date(utcnow())):
+        assert chinese in queue, chinese
+    for english in ("Agent:", "Review date", "Mark as done", "Figures of this article",
+                    "A step is missing", "What was done"):
+        assert english not in queue, english
+    english = client.get("/editor/review?lang=en", headers=BROWSER).get_data(as_text=True)
+    assert "Agent: A step is missing" in english and "Review date 2026-09-30 has passed" in english
+    assert "<strong>A step is missing</strong>" in english and "Mark as done" in english
+
+
+def test_chinese_upload_and_preview_messages(editor_app):
+    from tests.test_media import png_bytes, upload
+
+    app, _ = editor_app
+    client = _chinese_editor(app)
+    refused = upload(client, png_bytes(), "photo.jpg")
+    assert refused.status_code == 400
+    answer = refused.get_json()
+    assert "named .jpg" in answer["error"]  # the JSON's error stays English
+    assert answer["message"] == "该文件是 PNG 图片，扩展名却是 .jpg，请重命名后再试。"
+    app.config["KB_MAX_IMAGE_BYTES"] = 100
+    big = upload(client, png_bytes(40, 40), "big.png", json=False)
+    html = big.get_data(as_text=True)
+    assert big.status_code == 400 and "上限为 100 字节。" in html and "上传图片" in html
+    assert "the limit is" not in html and "Back button" not in html
+    token = csrf_token(client, "/editor/new")
+    long = client.post("/editor/preview", data={"csrf_token": token, "body": "x" * 200_001},
+                       headers={**BROWSER, "Accept": "application/json"}).get_json()
+    assert long == {"error": "The article is longer than 200000 characters.",
+                    "message": "文章超过 200000 个字符。"}
+
+
+def test_english_editor_is_unchanged(editor_app):
+    app, _ = editor_app
+    client, _ = sign_in(app, "editor@pronto.test")
+    listing = client.get("/editor/", headers=BROWSER).get_data(as_text=True)
+    assert ">Review queue<" in listing and ">Getting started<" in listing and " views)" in listing
+    page = client.get("/editor/cancel-a-booking", headers=BROWSER).get_data(as_text=True)
+    for english in ("Edit: Cancel a booking", ">Save and publish<",
+                    "Unpublish: save as draft", "Add an image",
+                    'data-msg-uploading="Uploading…"', "Reset the counters from now"):
+        assert english in page, english
+    assert "编辑" not in page and "帮助文章" not in page

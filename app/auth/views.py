@@ -7,10 +7,11 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from app.accounts.service import TooManyAttempts, authenticate
+from app.accounts.service import FAILURE_WINDOW, TooManyAttempts, authenticate
+from app.text import Text
 
 auth = Blueprint("auth", __name__)
-FAILED = "That email and password don't match an active account."
+FAILED = Text("That email and password don't match an active account.")
 
 
 # Where a person lands after signing in without a page to return to: their main staff page.
@@ -40,8 +41,10 @@ def login():
                             current_app.config["SECRET_KEY"].encode())
     except TooManyAttempts:
         return render_template("auth/login.html", email=email, next=request.form.get("next"),
-                               error="Too many failed attempts. Please wait 15 minutes and "
-                                     "try again."), 429
+                               error=Text("Too many failed attempts. Please wait %(minutes)s "
+                                          "minutes and try again.",
+                                          minutes=int(FAILURE_WINDOW.total_seconds() // 60))
+                               ), 429
     if user is None:
         return render_template("auth/login.html", error=FAILED, email=email,
                                next=request.form.get("next")), 401

@@ -18,6 +18,7 @@ from app.content.loader import check_article
 from app.content.models import Article
 from app.content.problems import Problem
 from app.content.writer import article_text, write_atomically
+from app.text import Text
 
 # Addresses of editor pages under /editor/: an article of that name could not be edited.
 RESERVED_SLUGS = frozenset({"new", "preview", "media", "review"})
@@ -38,7 +39,7 @@ class Submission:
 class SaveOutcome:
     article: Article | None = None
     text: str = ""
-    errors: dict[str, list[str]] = field(default_factory=dict)  # field -> messages
+    errors: dict[str, list[str]] = field(default_factory=dict)  # field -> messages (Text)
     conflict_diff: str | None = None
 
     @property
@@ -55,6 +56,35 @@ def unified_diff(old: str, new: str, old_label: str, new_label: str) -> str:
                                         new.splitlines(keepends=True), old_label, new_label))
 
 
+# The loader's own messages (app/content/loader.py), recognised so that the editor can show them
+# translated; anything else is shown as written. The CLI prints the loader's English unchanged.
+LOADER_MESSAGES = (
+    (re.compile(r"missing required field '(?P<name>\w+)'"),
+     lambda m: Text("missing required field '%(name)s'", **m.groupdict())),
+    (re.compile(r"the article has no body text"),
+     lambda m: Text("the article has no body text")),
+    (re.compile(r"'related' names an unknown article '(?P<slug>[^']*)'"),
+     lambda m: Text("'related' names an unknown article '%(slug)s'", **m.groupdict())),
+    (re.compile(r"broken link to article '(?P<slug>[^']*)'"),
+     lambda m: Text("broken link to article '%(slug)s'", **m.groupdict())),
+    (re.compile(r"image or file '(?P<name>.*)' not found in (?P<folder>\S+)"),
+     lambda m: Text("image or file '%(name)s' not found in %(folder)s", **m.groupdict())),
+    (re.compile(r"unknown journey '(?P<slug>[^']*)' \(not in journeys.yml\)"),
+     lambda m: Text("unknown journey '%(slug)s' (not in journeys.yml)", **m.groupdict())),
+)
+
+
+def editor_message(message: str) -> str:
+    """``message`` as a ``Text`` when it is one of the loader's known messages."""
+    if isinstance(message, Text):
+        return message
+    for pattern, text in LOADER_MESSAGES:
+        matched = pattern.fullmatch(message)
+        if matched:
+            return text(matched)
+    return message
+
+
 def _errors_by_field(problems: list[Problem], text: str) -> dict[str, list[str]]:
     try:
         key_lines = parse_front_matter(text).key_lines
@@ -66,7 +96,7 @@ def _errors_by_field(problems: list[Problem], text: str) -> dict[str, list[str]]
         if problem.is_error:
             named = re.search(r"field '(\w+)'", problem.message)  # e.g. a missing field
             name = field_at.get(problem.line) or (named.group(1) if named else "body")
-            errors.setdefault(name, []).append(problem.message)
+            errors.setdefault(name, []).append(editor_message(problem.message))
     return errors
 
 
@@ -84,20 +114,25 @@ def save_article(
     text = article_text({**submission.fields, "updated": today}, submission.body)
     outcome = SaveOutcome(text=text)
     if existing is None and not SLUG_PATTERN.match(submission.slug):
-        outcome.errors["slug"] = ["Use lowercase letters, digits and hyphens, e.g. reset-password."]
+        outcome.errors["slug"] = [
+            Text("Use lowercase letters, digits and hyphens, e.g. reset-password.")]
     elif existing is None and submission.slug in RESERVED_SLUGS:
-        outcome.errors["slug"] = [f"'{submission.slug}' is an editor page's address."]
+        outcome.errors["slug"] = [Text("'%(slug)s' is an editor page's address.",
+                                       slug=submission.slug)]
     elif existing is None and submission.slug in known_slugs:
-        outcome.errors["slug"] = [f"An article '{submission.slug}' already exists."]
+        outcome.errors["slug"] = [Text("An article '%(slug)s' already exists.",
+                                       slug=submission.slug)]
     if submission.journey not in journey_slugs:
-        outcome.errors["journey"] = [f"Unknown journey '{submission.journey}'."]
+        outcome.errors["journey"] = [Text("Unknown journey '%(journey)s'.",
+                                          journey=submission.journey)]
     if outcome.errors:
         return outcome
 
     path = content_dir / submission.journey / f"{submission.slug}.md"
     if existing is None and any(content_dir.glob(f"*/{submission.slug}.md")):
         # Not in the index nor a draft, yet on disk (invalid, or not indexed yet): keep it.
-        outcome.errors["slug"] = [f"A file for '{submission.slug}' already exists in content/."]
+        outcome.errors["slug"] = [Text("A file for '%(slug)s' already exists in content/.",
+                                       slug=submission.slug)]
         return outcome
     old_path = content_dir / existing.path if existing else path
     current = file_hash(old_path)
@@ -110,13 +145,14 @@ def save_article(
                                       known_slugs - {submission.slug}, today)
     errors = _errors_by_field(problems, text)
     if article is None or errors:
-        outcome.errors = errors or {"body": ["The article is not valid."]}
+        outcome.errors = errors or {"body": [Text("The article is not valid.")]}
         return outcome
     try:
         write_atomically(path, text, new=existing is None or old_path != path)
     except FileExistsError:
         outcome.errors["slug" if existing is None else "journey"] = [
-            f"A file for '{submission.slug}' was created there meanwhile; nothing was saved."]
+            Text("A file for '%(slug)s' was created there meanwhile; nothing was saved.",
+                 slug=submission.slug)]
         return outcome
     if old_path != path:
         old_path.unlink(missing_ok=True)  # the article moved to another journey

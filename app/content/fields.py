@@ -7,6 +7,8 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any
 
+from app.text import Text
+
 REQUIRED_FIELDS = ("title", "summary")
 KNOWN_FIELDS = frozenset(
     {"title", "summary", "tags", "lang", "translation_key", "urgent", "updated", "review_by",
@@ -27,17 +29,21 @@ def slugify(text: str, fallback: str = "article", max_length: int | None = None)
 
 
 class FieldError(ValueError):
-    pass
+    """A field's value is not usable; the message is a ``Text``, shown translated in the editor."""
+
+    def __str__(self) -> str:
+        return self.args[0] if self.args and isinstance(self.args[0], str) else super().__str__()
 
 
 def as_text(value: Any, name: str, max_length: int) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise FieldError(f"'{name}' must be non-empty text")
+        raise FieldError(Text("'%(name)s' must be non-empty text", name=name))
     text = value.strip()
     if "\n" in text:
-        raise FieldError(f"'{name}' must be a single line")
+        raise FieldError(Text("'%(name)s' must be a single line", name=name))
     if len(text) > max_length:
-        raise FieldError(f"'{name}' is {len(text)} characters long; the limit is {max_length}")
+        raise FieldError(Text("'%(name)s' is %(length)s characters long; the limit is %(limit)s",
+                              name=name, length=len(text), limit=max_length))
     return text
 
 
@@ -45,7 +51,7 @@ def as_string_list(value: Any, name: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
-        raise FieldError(f"'{name}' must be a list, e.g. {name}: [one, two]")
+        raise FieldError(Text("'%(name)s' must be a list, e.g. %(name)s: [one, two]", name=name))
     return tuple(str(v).strip() for v in value if str(v).strip())
 
 
@@ -53,7 +59,8 @@ def as_slug_list(value: Any, name: str) -> tuple[str, ...]:
     slugs = as_string_list(value, name)
     bad = [slug for slug in slugs if not SLUG_PATTERN.match(slug)]
     if bad:
-        raise FieldError(f"'{name}' has invalid slugs: {', '.join(bad)}")
+        raise FieldError(Text("'%(name)s' has invalid slugs: %(slugs)s", name=name,
+                              slugs=", ".join(bad)))
     return slugs
 
 
@@ -61,7 +68,8 @@ def as_bool(value: Any, name: str) -> bool:
     if value is None:
         return False
     if not isinstance(value, bool):
-        raise FieldError(f"'{name}' must be true or false, not {value!r}")
+        raise FieldError(Text("'%(name)s' must be true or false, not %(value)s", name=name,
+                              value=repr(value)))
     return value
 
 
@@ -77,14 +85,16 @@ def as_date(value: Any, name: str) -> date | None:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise FieldError(f"'{name}' must be a date written YYYY-MM-DD, not {value!r}")
+    raise FieldError(Text("'%(name)s' must be a date written YYYY-MM-DD, not %(value)s",
+                          name=name, value=repr(value)))
 
 
 def as_lang(value: Any, name: str) -> str:
     if value is None:
         return "en"
     if not isinstance(value, str) or not LANG_PATTERN.match(value.strip()):
-        raise FieldError(f"'{name}' must be a language code such as en or zh-CN, not {value!r}")
+        raise FieldError(Text("'%(name)s' must be a language code such as en or zh-CN, "
+                              "not %(value)s", name=name, value=repr(value)))
     return value.strip()
 
 
@@ -93,8 +103,8 @@ def as_slug(value: Any, name: str) -> str | None:
         return None
     text = str(value).strip()
     if not SLUG_PATTERN.match(text):
-        raise FieldError(f"'{name}' must be a slug (lowercase letters, digits and hyphens), "
-                         f"not {value!r}")
+        raise FieldError(Text("'%(name)s' must be a slug (lowercase letters, digits and "
+                              "hyphens), not %(value)s", name=name, value=repr(value)))
     return text
 
 

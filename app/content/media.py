@@ -6,6 +6,7 @@ from pathlib import Path
 
 from app.content.fields import slugify
 from app.content.writer import write_bytes_atomically
+from app.text import Text
 
 # Recognised by their first bytes, not by the name or the browser's claim. SVG is left out on
 # purpose: it can carry script, and uploaded files are served from the site's own origin.
@@ -19,7 +20,10 @@ EXTENSIONS = {"png": {"png"}, "jpg": {"jpg", "jpeg"}, "gif": {"gif"}, "webp": {"
 
 
 class MediaError(ValueError):
-    """The upload was refused; the message says why and is fit to show the editor."""
+    """The upload was refused; the message (a ``Text``) says why and is fit to show the editor."""
+
+    def __str__(self) -> str:
+        return self.args[0] if self.args and isinstance(self.args[0], str) else super().__str__()
 
 
 def image_type(data: bytes) -> str | None:
@@ -31,23 +35,25 @@ def image_type(data: bytes) -> str | None:
     return None
 
 
-def _size(count: int) -> str:
-    return f"{count} bytes" if count < 1024 else f"{count / 1024:.0f} KB"
+def _size(count: int) -> Text:
+    return (Text("%(count)s bytes", count=count) if count < 1024
+            else Text("%(count)s KB", count=f"{count / 1024:.0f}"))
 
 
 def save_image(media_dir: Path, filename: str, data: bytes, max_bytes: int) -> str:
     """Store ``data`` under a new, safe name in ``media_dir`` and return that name."""
     if not data:
-        raise MediaError("Choose an image file to upload.")
+        raise MediaError(Text("Choose an image file to upload."))
     if len(data) > max_bytes:
-        raise MediaError(f"The image is {_size(len(data))}; the limit is {_size(max_bytes)}.")
+        raise MediaError(Text("The image is %(size)s; the limit is %(limit)s.",
+                              size=_size(len(data)), limit=_size(max_bytes)))
     kind = image_type(data)
     if kind is None:
-        raise MediaError("Only PNG, JPEG, GIF and WebP images can be uploaded.")
+        raise MediaError(Text("Only PNG, JPEG, GIF and WebP images can be uploaded."))
     extension = Path(filename).suffix.lower().lstrip(".")
     if extension and extension not in EXTENSIONS[kind]:
-        raise MediaError(f"The file is a {kind.upper()} image but is named .{extension}; "
-                         "rename it and try again.")
+        raise MediaError(Text("The file is a %(kind)s image but is named .%(extension)s; "
+                              "rename it and try again.", kind=kind.upper(), extension=extension))
     stem = slugify(Path(filename).stem, fallback="image", max_length=60)
     for counter in range(1, 1000):
         name = f"{stem}.{kind}" if counter == 1 else f"{stem}-{counter}.{kind}"
@@ -58,4 +64,5 @@ def save_image(media_dir: Path, filename: str, data: bytes, max_bytes: int) -> s
         except FileExistsError:  # another upload took the name a moment ago
             continue
         return name
-    raise MediaError(f"Too many images are named {stem}; rename the file and try again.")
+    raise MediaError(Text("Too many images are named %(stem)s; rename the file and try again.",
+                          stem=stem))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from markupsafe import Markup, escape
@@ -10,9 +11,17 @@ WIDTH, HEIGHT, PAD = 640, 180, 32
 COLOURS = ("#1f5fa8", "#b3261e", "#2e7d32")
 
 
+def _day_month(day: date) -> str:
+    return f"{day:%-d %b}"
+
+
 def line_chart(title: str, description: str, days: list[date],
-               series: list[tuple[str, list[float | None]]], *, percent: bool = False) -> Markup:
-    """An accessible SVG line chart (<title>, <desc>); None values leave a gap."""
+               series: list[tuple[str, list[float | None]]], *, percent: bool = False,
+               day_label: Callable[[date], str] = _day_month) -> Markup:
+    """An accessible SVG line chart (<title>, <desc>); None values leave a gap.
+
+    ``day_label`` writes the first and last day under the axis (e.g. in the reader's locale).
+    """
     values = [v for _, points in series for v in points if v is not None]
     top = 1.0 if percent else max(values or [0]) or 1
     step = (WIDTH - 2 * PAD) / max(len(days) - 1, 1)
@@ -36,9 +45,10 @@ def line_chart(title: str, description: str, days: list[date],
         f'<text x="{PAD - 4}" y="{HEIGHT - PAD}" text-anchor="end" font-size="11">0</text>',
     ]
     if days:
-        parts.append(f'<text x="{PAD}" y="{HEIGHT - 10}" font-size="11">{days[0]:%-d %b}</text>')
+        parts.append(f'<text x="{PAD}" y="{HEIGHT - 10}" font-size="11">'
+                     f'{escape(day_label(days[0]))}</text>')
         parts.append(f'<text x="{WIDTH - PAD}" y="{HEIGHT - 10}" text-anchor="end" '
-                     f'font-size="11">{days[-1]:%-d %b}</text>')
+                     f'font-size="11">{escape(day_label(days[-1]))}</text>')
     for number, (name, points) in enumerate(series):
         colour = COLOURS[number % len(COLOURS)]
         runs: list[list[str]] = [[]]

@@ -21,6 +21,7 @@ from app.metrics.deflection import (
     site_metrics,
 )
 from app.metrics.slices import day_start
+from app.text import Text
 
 PERIODS = (7, 30, 90)
 MAX_DAYS = 400
@@ -47,7 +48,12 @@ class Period:
     start: datetime
     end: datetime
     days: int | None  # 7, 30 or 90; None for a custom period
-    label: str
+    label: str  # English; pages show first_day/last_day or days in the reader's language
+    last_day: date | None = None  # the last day asked for, for a custom period
+
+    @property
+    def first_day(self) -> date:
+        return self.start.date()
 
     @property
     def previous(self) -> tuple[datetime, datetime]:
@@ -71,22 +77,22 @@ def parse_period(args, now: datetime | None = None) -> Period:
             start_day = date.fromisoformat(first)
             end_day = date.fromisoformat(last) if last else today
         except ValueError:
-            raise PeriodError("Dates must look like 2026-10-01 (year-month-day).") from None
+            raise PeriodError(Text("Dates must look like 2026-10-01 (year-month-day).")) from None
         if start_day > today:
-            raise PeriodError("The start date is in the future.")
+            raise PeriodError(Text("The start date is in the future."))
         if end_day < start_day:
-            raise PeriodError("The end date is before the start date.")
+            raise PeriodError(Text("The end date is before the start date."))
         if (end_day - start_day).days >= MAX_DAYS:
-            raise PeriodError(f"Choose at most {MAX_DAYS} days.")
+            raise PeriodError(Text("Choose at most %(days)s days.", days=MAX_DAYS))
         end = min(day_start(end_day + timedelta(days=1)), now)
         label = f"{start_day:%-d %b %Y} – {end_day:%-d %b %Y}"
-        return Period(day_start(start_day), end, None, label)
+        return Period(day_start(start_day), end, None, label, end_day)
     try:
         days = int(args.get("days", "30"))
     except ValueError:
         days = 0
     if days not in PERIODS:
-        raise PeriodError("Choose a period of 7, 30 or 90 days, or dates.")
+        raise PeriodError(Text("Choose a period of 7, 30 or 90 days, or dates."))
     return Period(day_start(today - timedelta(days=days - 1)), now, days, f"Last {days} days")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from babel.dates import format_skeleton
 from flask import (
     Blueprint,
     Response,
@@ -19,6 +20,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -54,8 +56,11 @@ def any_permission(*permissions: str) -> Callable:
     return decorator
 
 
-def _lang() -> str | None:
-    lang = request.args.get("lang", "")
+def _lang(export: bool = False) -> str | None:
+    """The article-language filter, ``?language=``. ``?lang=`` chooses the interface language
+    (app/i18n.py); only the CSV exports, which have no interface, still read it as the filter,
+    so that links made before the interface was translated keep working."""
+    lang = request.args.get("language") or (request.args.get("lang", "") if export else "")
     return lang if lang in LANGUAGES else None
 
 
@@ -63,7 +68,7 @@ def _period_or_error():
     try:
         return figures.parse_period(request.args), None
     except figures.PeriodError as error:
-        return figures.parse_period({}), str(error)
+        return figures.parse_period({}), error.args[0]  # a Text, shown translated
 
 
 def _csv(text: str, name: str, period: figures.Period) -> Response:
@@ -72,18 +77,25 @@ def _csv(text: str, name: str, period: figures.Period) -> Response:
         "Content-Disposition": f"attachment; filename={name}-{suffix}.csv"})
 
 
+def _day_label(day) -> str:
+    return format_skeleton("MMMd", day, locale=get_locale())
+
+
 def _charts(days, subject: str):
+    """The two daily charts, in the reader's language; ``subject`` is already translated."""
     dates = [d.day for d in days]
     return [
-        line_chart(f"Daily views and tickets, {subject}",
-                   "Views (sessions per day) and tickets after view; the table below has "
-                   "the numbers.", dates,
-                   [("views", [d.views for d in days]),
-                    ("tickets after view", [d.tickets_after_view for d in days])]),
-        line_chart(f"Daily resolution rate, {subject}",
-                   "Share of the day's viewers who did not open a ticket within the window; "
-                   "the table below has the numbers.", dates,
-                   [("resolution rate", [d.resolution_rate for d in days])], percent=True),
+        line_chart(gettext("Daily views and tickets, %(subject)s", subject=subject),
+                   gettext("Views (sessions per day) and tickets after view; the table below "
+                           "has the numbers."), dates,
+                   [(gettext("views"), [d.views for d in days]),
+                    (gettext("tickets after view"), [d.tickets_after_view for d in days])],
+                   day_label=_day_label),
+        line_chart(gettext("Daily resolution rate, %(subject)s", subject=subject),
+                   gettext("Share of the day's viewers who did not open a ticket within the "
+                           "window; the table below has the numbers."), dates,
+                   [(gettext("resolution rate"), [d.resolution_rate for d in days])],
+                   percent=True, day_label=_day_label),
     ]
 
 
@@ -100,7 +112,8 @@ def index():
         "dashboard/index.html", period=period, error=error, periods=figures.PERIODS,
         lang=_lang() or "", languages=LANGUAGES, sort=sort, descending=descending,
         hot_searches=hot_searches(now), hot_articles=hot_articles(now),
-        titles={a.slug: a.title for a in articles}, charts=_charts(data["daily"], "all articles"),
+        titles={a.slug: a.title for a in articles},
+        charts=_charts(data["daily"], gettext("all articles")),
         **data,
     ), 400 if error else 200
 
@@ -109,7 +122,7 @@ def _export(kind: str) -> Response:
     period, error = _period_or_error()
     if error:
         return Response(error + "\n", status=400, mimetype="text/plain")
-    lang = _lang()
+    lang = _lang(export=True)
     window, *_ = figures._settings()
     source = figures.source_for(period.previous[0], period.end)
     if kind == "articles":

@@ -20,6 +20,7 @@ from app.editor.models import ReviewRequest
 from app.events.models import utcnow
 from app.extensions import db
 from app.metrics.deflection import ArticleMetrics, article_metrics
+from app.text import Text
 
 RECENT_DAYS = 30  # the article now ...
 PAST_DAYS = 90  # ... against the 90 days before that
@@ -30,10 +31,17 @@ HELPFULNESS_DROP = Fraction(1, 5)  # 20 points lower than before
 TICKET_RATE_FACTOR = Fraction(3, 2)  # tickets after view 1.5x as frequent as before ...
 TICKET_RATE_MIN_RISE = Fraction(1, 20)  # ... and at least 5 points more
 CAUSES = {
-    "wrong": "Wrong: it tells users something that is not true",
-    "outdated": "Outdated: the product or policy changed",
-    "missing-step": "A step is missing",
-    "unclear": "Unclear: users misread it",
+    "wrong": Text("Wrong: it tells users something that is not true"),
+    "outdated": Text("Outdated: the product or policy changed"),
+    "missing-step": Text("A step is missing"),
+    "unclear": Text("Unclear: users misread it"),
+}
+# "Agent: <cause>" as one message each, so that a translation reads as one sentence.
+AGENT_SAYS = {
+    "wrong": Text("Agent: Wrong: it tells users something that is not true"),
+    "outdated": Text("Agent: Outdated: the product or policy changed"),
+    "missing-step": Text("Agent: A step is missing"),
+    "unclear": Text("Agent: Unclear: users misread it"),
 }
 MAX_NOTE_LENGTH = 2000
 
@@ -46,7 +54,7 @@ class ReviewError(ValueError):
 class ReviewItem:
     slug: str
     article: Article | None  # None: the article was deleted after an agent's request
-    reasons: tuple[str, ...]  # one sentence per signal
+    reasons: tuple[str, ...]  # one sentence (a Text) per signal
     requests: tuple[ReviewRequest, ...]  # agents' open requests, newest first
     rank: int  # 0: agents' requests, 1: signals from figures, 2: past review_by or a near-copy
 
@@ -62,19 +70,22 @@ def figure_signals(recent: ArticleMetrics, past: ArticleMetrics) -> list[str]:
         now, before = Fraction(recent.helpful_yes, recent_votes), Fraction(past.helpful_yes,
                                                                            past_votes)
         if now <= before - HELPFULNESS_DROP:
-            reasons.append(f"Helpfulness fell from {float(before):.0%} to {float(now):.0%} "
-                           f"({RECENT_DAYS} days against the {PAST_DAYS} before)")
+            reasons.append(Text("Helpfulness fell from %(before)s to %(now)s "
+                                "(%(recent)s days against the %(past)s before)",
+                                before=f"{float(before):.0%}", now=f"{float(now):.0%}",
+                                recent=RECENT_DAYS, past=PAST_DAYS))
     if recent.views >= MIN_VIEWS and past.views >= MIN_VIEWS:
         now = Fraction(recent.tickets_after_view, recent.views)
         before = Fraction(past.tickets_after_view, past.views)
         if now >= before * TICKET_RATE_FACTOR and now - before >= TICKET_RATE_MIN_RISE:
-            reasons.append(f"Tickets after a view rose from {float(before):.0%} to "
-                           f"{float(now):.0%} of views")
+            reasons.append(Text("Tickets after a view rose from %(before)s to %(now)s of views",
+                                before=f"{float(before):.0%}", now=f"{float(now):.0%}"))
     return reasons
 
 
 def _agents_say(requests: list[ReviewRequest]) -> list[str]:
-    return [f"Agent: {CAUSES.get(request.reason, request.reason)}" for request in requests]
+    return [AGENT_SAYS.get(request.reason) or Text("Agent: %(cause)s", cause=request.reason)
+            for request in requests]
 
 
 def open_requests() -> dict[str, list[ReviewRequest]]:
@@ -102,15 +113,17 @@ def review_queue(articles: list[Article], *, window: timedelta, source=None,
     copies: dict[str, list[str]] = {}
     for pair in near_copies_now(articles):
         copies.setdefault(pair.article.slug, []).append(
-            f"Near-copy: about {round(pair.share * 100)}% of its text is also in "
-            f"“{pair.original.title}” ({pair.original.path}); merge the two or make them differ")
+            Text("Near-copy: about %(share)s%% of its text is also in “%(title)s” (%(path)s); "
+                 "merge the two or make them differ", share=round(pair.share * 100),
+                 title=pair.original.title, path=pair.original.path))
     items = []
     for article in articles:
         reasons = _agents_say(requests.get(article.slug, []))
         signals = figure_signals(recent[article.slug], past[article.slug])
         reasons += signals
         if article.is_stale(today):
-            reasons.append(f"Review date {article.review_by.isoformat()} has passed")
+            reasons.append(Text("Review date %(date)s has passed",
+                                date=article.review_by.isoformat()))
         reasons += copies.get(article.slug, [])
         if not reasons:
             continue
@@ -120,7 +133,7 @@ def review_queue(articles: list[Article], *, window: timedelta, source=None,
     known = {article.slug for article in articles}
     for slug, gone in requests.items():  # requests must stay closable after a deletion
         if slug not in known:
-            reasons = [*_agents_say(gone), "The article no longer exists"]
+            reasons = [*_agents_say(gone), Text("The article no longer exists")]
             items.append(ReviewItem(slug, None, tuple(reasons), tuple(gone), 0))
     return sorted(items, key=lambda item: (item.rank, -len(item.reasons),
                                            item.article.title.lower() if item.article
@@ -131,10 +144,12 @@ def request_review(article_slug: str, reason: str, note: str, *, ticket_referenc
                    requested_by_id: int | None) -> ReviewRequest:
     """An agent marks an article as the cause of a ticket."""
     if reason not in CAUSES:
-        raise ReviewError(f"Choose what is wrong with the article: {', '.join(CAUSES)}.")
+        raise ReviewError(Text("Choose what is wrong with the article: %(causes)s.",
+                               causes=", ".join(CAUSES)))
     note = (note or "").strip()
     if len(note) > MAX_NOTE_LENGTH:
-        raise ReviewError(f"The note is {len(note)} characters; the limit is {MAX_NOTE_LENGTH}.")
+        raise ReviewError(Text("The note is %(length)s characters; the limit is %(limit)s.",
+                               length=len(note), limit=MAX_NOTE_LENGTH))
     request = ReviewRequest(article_slug=article_slug, ticket_reference=ticket_reference,
                             reason=reason, note=note, requested_by_id=requested_by_id)
     db.session.add(request)

@@ -11,7 +11,8 @@ from app.accounts.access import permission_required
 from app.content.loader import MEDIA_DIR
 from app.content.media import MediaError, save_image
 from app.content.render import render_markdown
-from app.editor.views import editor
+from app.editor.views import editor, localized
+from app.text import Text
 
 MAX_PREVIEW_CHARACTERS = 200_000
 
@@ -22,8 +23,10 @@ def live_preview():
     """The body as readers will see it: the public renderer and sanitizer, as JSON."""
     body = request.form.get("body", "")
     if len(body) > MAX_PREVIEW_CHARACTERS:
-        return jsonify(error=f"The article is longer than {MAX_PREVIEW_CHARACTERS} "
-                             "characters."), 400
+        error = Text("The article is longer than %(limit)s characters.",
+                     limit=MAX_PREVIEW_CHARACTERS)
+        # ``error`` stays English (as every JSON answer); ``message`` is for the editor's page.
+        return jsonify(error=error, message=localized(error)), 400
     return jsonify(html=render_markdown(body))
 
 
@@ -35,14 +38,17 @@ def upload_media():
     wants_json = request.accept_mimetypes.best == "application/json"
     try:
         if upload is None:
-            raise MediaError("Choose an image file to upload.")
+            raise MediaError(Text("Choose an image file to upload."))
         name = save_image(helpcenter().content_dir / MEDIA_DIR, upload.filename or "",
                           upload.read(current_app.config["KB_MAX_IMAGE_BYTES"] + 1),
                           current_app.config["KB_MAX_IMAGE_BYTES"])
     except MediaError as error:
+        message = error.args[0] if error.args else str(error)
         if wants_json:
-            return jsonify(error=str(error)), 400
-        return render_template("editor/media.html", error=str(error), markdown=None), 400
+            # ``error`` stays English (as every JSON answer); ``message`` is for the editor's page.
+            return jsonify(error=str(error), message=localized(message)), 400
+        return render_template("editor/media.html", error=localized(message),
+                               markdown=None), 400
     alt = " ".join(re.sub(r"[\[\]\\]", "", request.form.get("alt") or "").split())[:200]
     alt = alt or "Screenshot"  # Markdown-safe: no brackets, backslashes or line breaks
     markdown = f"![{alt}](/media/{name})"

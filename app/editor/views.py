@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
@@ -22,7 +23,9 @@ from app.editor.revisions import history, record_revision
 from app.events.models import Vote, utcnow
 from app.events.votes import NO_REASONS
 from app.extensions import db
+from app.i18n import translate
 from app.metrics.deflection import article_metrics
+from app.text import Text
 
 editor = Blueprint("editor", __name__, url_prefix="/editor")
 
@@ -92,6 +95,34 @@ def ticket_origin(article: Article | None) -> str | None:
     if first and first.startswith(DRAFT_SUMMARY_PREFIX):
         return first[len(DRAFT_SUMMARY_PREFIX):].strip()
     return None
+
+
+# Change summaries the application writes itself (stored in English), shown translated.
+SYSTEM_SUMMARIES = (
+    (re.compile(r"No summary"), lambda m: Text("No summary")),
+    (re.compile(r"Restored revision (?P<id>\d+)"),
+     lambda m: Text("Restored revision %(id)s", **m.groupdict())),
+    (re.compile(re.escape(DRAFT_SUMMARY_PREFIX) + r" (?P<reference>\S+)"),
+     lambda m: Text("Draft from ticket %(reference)s", **m.groupdict())),
+)
+
+
+def revision_summary(summary: str) -> str:
+    """A revision's change summary in the reader's language when the application wrote it."""
+    for pattern, text in SYSTEM_SUMMARIES:
+        matched = pattern.fullmatch(summary or "")
+        if matched:
+            return translate(text(matched))
+    return summary
+
+
+def localized(message: str) -> str:
+    """``translate``, with the values that are themselves ``Text`` translated too."""
+    if isinstance(message, Text) and message.values:
+        values = {key: localized(value) if isinstance(value, Text) else value
+                  for key, value in message.values.items()}
+        return translate(Text(message.template, **values))
+    return translate(message)
 
 
 def _no_votes(slug: str) -> list[Vote]:
@@ -172,8 +203,8 @@ def _save(slug: str | None, form):
     if (form.get("action") != "draft" and ticket_origin(article)
             and form.get("details_checked") != "on"):
         return _render_form(article, values, base_hash=base_hash, status=400, errors={
-            "details_checked": ["Confirm that names, order numbers and other personal details "
-                                "from the ticket are gone before publishing."]})
+            "details_checked": [Text("Confirm that names, order numbers and other personal "
+                                     "details from the ticket are gone before publishing.")]})
     submission = _submission_from_form(slug or form.get("slug", ""), base_hash, form)
     outcome = save_article(
         submission, content_dir=center.content_dir, journey_slugs=_journey_slugs(),
@@ -197,7 +228,8 @@ def article_history(slug: str):
     revisions = history(slug)
     if not revisions and find_article(slug) is None:
         abort(404)
-    return render_template("editor/history.html", slug=slug, revisions=revisions)
+    return render_template("editor/history.html", slug=slug, revisions=revisions,
+                           revision_summary=revision_summary)
 
 
 def _revision(slug: str, revision_id: int) -> Revision:

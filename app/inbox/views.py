@@ -14,14 +14,22 @@ from app.editor.review import CAUSES, ReviewError, request_review
 from app.editor.revisions import record_revision
 from app.editor.views import known_slugs
 from app.extensions import db
-from app.tickets.inbox import STATUSES, ReplyError, inbox
+from app.i18n import translate
+from app.text import Text
+from app.tickets.inbox import STATUS_LABELS, STATUSES, ReplyError, inbox, system_note
 from app.tickets.models import Ticket
+from app.tickets.priority import describe_reason
 
 inbox_blueprint = Blueprint("inbox", __name__, url_prefix="/inbox")
 
 
 def _desk():
     return current_app.extensions["tickets"]
+
+
+def _message(error: Exception) -> str:
+    """An exception's message, keeping a ``Text`` so the page can show it translated."""
+    return error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
 
 
 def _ticket_or_404(reference: str) -> Ticket:
@@ -36,7 +44,8 @@ def _ticket_or_404(reference: str) -> Ticket:
 def index():
     status = request.args.get("status")
     rows = inbox(status, _desk().response_targets)
-    return render_template("inbox/index.html", rows=rows, status=status, statuses=STATUSES)
+    return render_template("inbox/index.html", rows=rows, status=status, statuses=STATUSES,
+                           status_labels=STATUS_LABELS)
 
 
 def _articles_read(found: Ticket) -> list[tuple[str, str]]:
@@ -55,7 +64,9 @@ def _ticket_page(found: Ticket, *, error=None, note="", cause_error=None, status
     return render_template("inbox/ticket.html", ticket=found, statuses=STATUSES, error=error,
                            note=note, mails_user=_desk().replies is not None,
                            articles_read=_articles_read(found), causes=CAUSES,
-                           review_requests=requests, cause_error=cause_error), status
+                           review_requests=requests, cause_error=cause_error,
+                           status_labels=STATUS_LABELS, system_note=system_note,
+                           priority_reason=describe_reason(found.priority_reason)), status
 
 
 @inbox_blueprint.get("/<reference>")
@@ -73,7 +84,7 @@ def reply(reference: str):
         _desk().send_reply(found, request.form.get("status", found.status), note,
                            current_user.id)
     except ReplyError as error:
-        return _ticket_page(found, error=str(error), note=note, status=400)
+        return _ticket_page(found, error=_message(error), note=note, status=400)
     return redirect(url_for("inbox.ticket", reference=reference))
 
 
@@ -84,13 +95,13 @@ def mark_cause(reference: str):
     found = _ticket_or_404(reference)
     slug = request.form.get("article", "")
     if slug not in dict(_articles_read(found)):
-        return _ticket_page(found, cause_error="Choose one of the articles the user read.",
+        return _ticket_page(found, cause_error=Text("Choose one of the articles the user read."),
                             status=400)
     try:
         request_review(slug, request.form.get("reason", ""), request.form.get("note", ""),
                        ticket_reference=found.reference, requested_by_id=current_user.id)
     except ReviewError as error:
-        return _ticket_page(found, cause_error=str(error), status=400)
+        return _ticket_page(found, cause_error=_message(error), status=400)
     return redirect(url_for("inbox.ticket", reference=reference, marked=slug))
 
 
@@ -100,15 +111,18 @@ def turn_into_article(reference: str):
     """Save the question and the answers as a draft article; editors open it in the editor."""
     found = _ticket_or_404(reference)
     if found.status != "solved":
-        return _ticket_page(found, error="Only a solved ticket can become an article: its "
-                                         "answer is what the article needs.", status=409)
+        return _ticket_page(found, error=Text("Only a solved ticket can become an article: "
+                                              "its answer is what the article needs."),
+                            status=409)
     center = helpcenter()
     outcome = save_ticket_draft(found, content_dir=center.content_dir,
                                 journey_slugs=[j.slug for j in center.journeys()],
                                 taken=known_slugs())
     if not outcome.saved:
-        problems = "; ".join(m for messages in outcome.errors.values() for m in messages)
-        return _ticket_page(found, error=f"The draft could not be made: {problems}", status=400)
+        problems = "; ".join(translate(m) for messages in outcome.errors.values()
+                             for m in messages)
+        return _ticket_page(found, error=Text("The draft could not be made: %(problems)s",
+                                              problems=problems), status=400)
     saved = outcome.article
     record_revision(saved.slug, saved.path, outcome.text, saved.content_hash,
                     f"{DRAFT_SUMMARY_PREFIX} {found.reference}", current_user.id,

@@ -27,7 +27,11 @@
       });
       if (!response.ok) {
         const problem = await response.json().catch(() => ({}));
-        showError(section, (problem.error && problem.error.message) || "Your answer could not be saved.");
+        // The API explains in English; a reader of another language gets the page's own words.
+        const fallback = section.dataset.msgNotSaved || "Your answer could not be saved.";
+        const english = (document.documentElement.lang || "en").toLowerCase().startsWith("en");
+        const detail = english && problem.error && problem.error.message;
+        showError(section, detail || fallback);
         return;
       }
       const step = body.helpful ? "thanks" : (isWhyForm ? "noted" : "why");

@@ -10,6 +10,10 @@
   const previewState = document.getElementById("editor-preview-state");
   if (!form || !body || !preview || !previewBody) return;
   const token = form.querySelector("input[name=csrf_token]").value;
+  // Messages in the page's language, from data-msg-* attributes (English when absent).
+  function say(element, key, english) {
+    return (element && element.dataset[key]) || english;
+  }
 
   let timer = null;
   let sent = null;
@@ -27,15 +31,18 @@
       });
       const answer = await response.json();
       if (!response.ok) {
-        previewState.textContent = "(" + (answer.error || "preview unavailable") + ")";
+        const reason = [answer.message, answer.error].find((m) => typeof m === "string");
+        previewState.textContent = "(" + (reason ||
+          say(form, "msgPreviewUnavailable", "preview unavailable")) + ")";
         return;
       }
       if (text !== body.value) return; // a newer request is on its way
       previewBody.innerHTML = answer.html; // sanitised by the server, as on the public page
-      previewState.textContent = "(updates as you type)";
+      previewState.textContent = say(form, "msgPreviewLive", "(updates as you type)");
       preview.hidden = false;
     } catch (error) {
-      previewState.textContent = "(preview unavailable: use the Preview button)";
+      previewState.textContent = say(form, "msgPreviewOffline",
+        "(preview unavailable: use the Preview button)");
     }
   }
   body.addEventListener("input", function () {
@@ -51,7 +58,7 @@
     event.preventDefault();
     status.hidden = false;
     status.classList.remove("error");
-    status.textContent = "Uploading…";
+    status.textContent = say(upload, "msgUploading", "Uploading…");
     try {
       const response = await fetch(upload.action, {
         method: "POST",
@@ -68,22 +75,29 @@
       const at = body.selectionEnd || body.value.length;
       const line = "\n\n" + answer.markdown + "\n\n";
       body.value = body.value.slice(0, at) + line + body.value.slice(at);
-      status.textContent = "Added to the article: " + answer.markdown;
+      status.textContent = say(upload, "msgAdded", "Added to the article:") + " " + answer.markdown;
       upload.reset();
       refreshPreview();
     } catch (error) {
       // Never leave the page: the article being written is not saved yet.
       status.classList.add("error");
-      status.textContent = "The image could not be sent. Check the connection and try again.";
+      status.textContent = say(upload, "msgNotSent",
+        "The image could not be sent. Check the connection and try again.");
     }
   });
 
   function uploadError(code, answer) {
+    if (typeof answer.message === "string") return answer.message;  // in the page's language
     if (typeof answer.error === "string") return answer.error;
-    if (answer.error && answer.error.message) return answer.error.message;
-    if (code === 413) return "The image is too large.";
-    if (code === 400) return "The page has expired: save your work, then upload again.";
-    if (code === 401) return "Your session ended: sign in again in another tab, then upload again.";
-    return "The image could not be stored.";
+    if (code === 413) return say(upload, "msgTooLarge", "The image is too large.");
+    if (code === 400) {
+      return say(upload, "msgExpired", "The page has expired: save your work, then upload again.");
+    }
+    if (code === 401) {
+      return say(upload, "msgSignedOut",
+        "Your session ended: sign in again in another tab, then upload again.");
+    }
+    if (answer.error && answer.error.message) return answer.error.message;  // English: the API's
+    return say(upload, "msgNotStored", "The image could not be stored.");
   }
 })();

@@ -9,15 +9,35 @@ from sqlalchemy import case, select
 
 from app.events.models import utcnow
 from app.extensions import db
+from app.text import Text
 from app.tickets.models import OutboxMessage, Ticket, TicketUpdate
 
 STATUSES = ("open", "pending", "solved")
+# What the inbox shows for each status code (the codes themselves are stored and sent as-is).
+STATUS_LABELS = {"open": Text("Open"), "pending": Text("Pending"), "solved": Text("Solved")}
+# Notes the system writes into a ticket's history, shown translated where they are read.
+SYSTEM_NOTES = {note: note for note in (
+    Text("We received your request."),
+    Text("Status changed to open."),
+    Text("Status changed to pending."),
+    Text("Status changed to solved."),
+)}
 MAX_NOTE_LENGTH = 5000
 REPLY_CHANNEL = "reply"
 
 
 class ReplyError(ValueError):
-    pass
+    """A reply that cannot be saved; the first argument is the message (a ``Text``)."""
+
+
+def status_label(status: str) -> str:
+    """The display label of a status code (an unknown code is shown as it is)."""
+    return STATUS_LABELS.get(status, status)
+
+
+def system_note(note: str) -> str:
+    """A history note as a translatable ``Text`` when the system wrote it, else unchanged."""
+    return SYSTEM_NOTES.get(note, note)
 
 
 @dataclass(frozen=True)
@@ -52,12 +72,14 @@ def reply(ticket: Ticket, status: str, note: str, author_id: int | None,
     """Change the status and/or write to the user; the note shows on their status page."""
     now = now or utcnow()
     if status not in STATUSES:
-        raise ReplyError(f"status must be one of {', '.join(STATUSES)}")
+        raise ReplyError(Text("status must be one of %(statuses)s",
+                              statuses=", ".join(STATUSES)))
     note = (note or "").strip()
     if len(note) > MAX_NOTE_LENGTH:
-        raise ReplyError(f"the note is {len(note)} characters; the limit is {MAX_NOTE_LENGTH}")
+        raise ReplyError(Text("the note is %(length)s characters; the limit is %(limit)s",
+                              length=len(note), limit=MAX_NOTE_LENGTH))
     if not note and status == ticket.status:
-        raise ReplyError("write a reply or change the status")
+        raise ReplyError(Text("write a reply or change the status"))
     update = TicketUpdate(ticket=ticket, created_at=now, status=status, author_id=author_id,
                           note=note or f"Status changed to {status}.")
     ticket.status, ticket.updated_at = status, now

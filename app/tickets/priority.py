@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from app.content import Article
+from app.text import Text
 
 P1_PATTERNS = [
     r"hack(ed|er)?", r"compromis", r"stolen", r"fraud", r"unauthori[sz]ed", r"phishing",
@@ -43,3 +44,26 @@ def classify(subject: str, description: str, article: Article | None) -> tuple[s
     if article is not None and article.journey in PROBLEM_JOURNEYS:
         return "P2", f"sent from the '{article.journey}' journey"
     return "P3", "a question"
+
+
+# The reasons ``classify`` stores, read back for display: (pattern, Text for its groups).
+_STORED_REASONS = (
+    (re.compile(r"sent from the urgent article '(?P<slug>.*)'"),
+     lambda m: Text("sent from the urgent article '%(slug)s'", slug=m["slug"])),
+    (re.compile(r"urgent words: '(?P<words>.*)'"),
+     lambda m: Text("urgent words: '%(words)s'", words=m["words"])),
+    (re.compile(r"problem words: '(?P<words>.*)'"),
+     lambda m: Text("problem words: '%(words)s'", words=m["words"])),
+    (re.compile(r"sent from the '(?P<journey>.*)' journey"),
+     lambda m: Text("sent from the '%(journey)s' journey", journey=m["journey"])),
+    (re.compile(r"a question"), lambda m: Text("a question")),
+)
+
+
+def describe_reason(reason: str | None) -> str | None:
+    """A stored priority reason as a translatable ``Text`` (reads the same in English)."""
+    for pattern, text in _STORED_REASONS:
+        match = pattern.fullmatch(reason or "")
+        if match:
+            return text(match)
+    return reason
