@@ -67,8 +67,10 @@ def _remember(response):
 
 def translate(message: str) -> str:
     """A message from a plain module in the interface language (see ``app.text``)."""
-    if isinstance(message, Text):
-        return gettext(message.template, **message.values)
+    if isinstance(message, Text):  # values that are messages themselves are translated too
+        return gettext(message.template, **{
+            key: translate(value) if isinstance(value, Text) else value
+            for key, value in message.values.items()})
     return gettext(message) if message else message
 
 

@@ -243,15 +243,10 @@ def test_chinese_history_diff_and_notices(editor_app):
 
 def test_chinese_review_queue(editor_app):
     from app.events.models import utcnow
-    from tests.test_inbox import open_ticket
+    from tests.test_inbox import ticket_with_cause
 
     app, _ = editor_app
-    reference, _, _ = open_ticket(app)
-    agent, _ = sign_in(app, "agent@pronto.test")
-    ticket_page = f"/inbox/{reference}"
-    assert post(agent, f"{ticket_page}/cause", {"article": "what-is-pronto-plus",
-                                                "reason": "missing-step"},
-                ticket_page).status_code == 302
+    ticket_with_cause(app, "missing-step")
     client = _chinese_editor(app)
     queue = client.get("/editor/review", headers=BROWSER).get_data(as_text=True)
     for chinese in ("审核队列", "排在最前的是客服标记为工单起因的文章", "客服反馈：缺少步骤",

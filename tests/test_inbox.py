@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from app.events.models import utcnow
 from app.extensions import db
 from app.tickets.models import Ticket
-from tests.conftest import BROWSER, add_staff, csrf_token, sign_in
+from tests.conftest import BROWSER, add_staff, csrf_token, post, sign_in
 
 TICKET = {"email": "lee@example.com", "subject": "Question about Pronto Plus",
           "description": "Can my partner use my plan?"}
@@ -25,6 +25,17 @@ def open_ticket(app, **changes):
                 json={"helpful": False, "reason": "didnt-answer"}, headers=BROWSER)
     body = client.post("/api/v1/tickets", json={**TICKET, **changes}, headers=BROWSER).get_json()
     return body["reference"], body["status_url"], client
+
+
+def ticket_with_cause(app, reason: str) -> str:
+    """A ticket whose agent marked the article its user read as the cause; its reference."""
+    reference, _, _ = open_ticket(app)
+    agent, _ = sign_in(app, "agent@pronto.test")
+    page = f"/inbox/{reference}"
+    marked = post(agent, f"{page}/cause", {"article": "what-is-pronto-plus", "reason": reason},
+                  page)
+    assert marked.status_code == 302
+    return reference
 
 
 @pytest.mark.parametrize(("email", "status"), [
@@ -93,14 +104,19 @@ def test_reply_updates_status_and_the_users_status_page(staff_app):
         as_text=True)
 
 
-def test_empty_reply_is_refused(staff_app):
+@pytest.mark.parametrize(("language", "message", "not_shown"), [
+    ("en", "write a reply or change the status", "请填写回复"),
+    ("zh", "请填写回复或更改状态", "write a reply"),
+])
+def test_empty_reply_is_refused(staff_app, language, message, not_shown):
     reference, _, _ = open_ticket(staff_app)
     client, _ = sign_in(staff_app, "agent@pronto.test")
-    token = csrf_token(client, f"/inbox/{reference}")
+    token = csrf_token(client, f"/inbox/{reference}?lang={language}")
     response = client.post(f"/inbox/{reference}", headers=BROWSER,
                            data={"csrf_token": token, "status": "open", "note": "  "})
     assert response.status_code == 400
-    assert "write a reply or change the status" in response.get_data(as_text=True)
+    assert message in response.get_data(as_text=True)
+    assert not_shown not in response.get_data(as_text=True)
 
 
 def test_reply_is_mailed_to_the_user_when_smtp_is_configured(make_app, smtp_server):
@@ -176,12 +192,7 @@ def test_a_ticket_in_chinese(staff_app):
 def test_inbox_messages_from_python_are_translated(staff_app):
     reference, _, _ = open_ticket(staff_app)
     client, _ = sign_in(staff_app, "agent@pronto.test")
-    token = csrf_token(client, f"/inbox/{reference}?lang=zh")
-    empty = client.post(f"/inbox/{reference}", headers=BROWSER,
-                        data={"csrf_token": token, "status": "open", "note": ""})
-    assert empty.status_code == 400
-    assert "请填写回复或更改状态" in empty.get_data(as_text=True)
-    assert "write a reply" not in empty.get_data(as_text=True)
+    token = csrf_token(client, f"/inbox/{reference}?lang=zh")  # the empty reply: see above
     wrong = client.post(f"/inbox/{reference}/cause", headers=BROWSER, data={
         "csrf_token": token, "article": "no-such-article", "reason": "wrong"})
     assert wrong.status_code == 400

@@ -13,7 +13,7 @@ from app.events.votes import cast_vote
 from app.metrics.deflection import ArticleMetrics
 from app.tickets.service import TicketRequest, create_ticket
 from tests.conftest import BROWSER, post, sign_in
-from tests.test_inbox import open_ticket
+from tests.test_inbox import open_ticket, ticket_with_cause
 
 A = "cancel-a-booking"
 WINDOW = timedelta(hours=24)
@@ -122,11 +122,7 @@ def test_agent_marks_the_cause_and_an_editor_closes_it(editor_app):
 
 def test_a_request_stays_closable_after_its_article_is_deleted(editor_app):
     app, content = editor_app
-    reference, _, _ = open_ticket(app)
-    agent, _ = sign_in(app, "agent@pronto.test")
-    ticket_page = f"/inbox/{reference}"
-    assert post(agent, f"{ticket_page}/cause", {"article": "what-is-pronto-plus",
-                                                "reason": "wrong"}, ticket_page).status_code == 302
+    ticket_with_cause(app, "wrong")
     [path] = content.glob("*/what-is-pronto-plus.md")
     path.unlink()
     with app.app_context():

@@ -56,35 +56,6 @@ def unified_diff(old: str, new: str, old_label: str, new_label: str) -> str:
                                         new.splitlines(keepends=True), old_label, new_label))
 
 
-# The loader's own messages (app/content/loader.py), recognised so that the editor can show them
-# translated; anything else is shown as written. The CLI prints the loader's English unchanged.
-LOADER_MESSAGES = (
-    (re.compile(r"missing required field '(?P<name>\w+)'"),
-     lambda m: Text("missing required field '%(name)s'", **m.groupdict())),
-    (re.compile(r"the article has no body text"),
-     lambda m: Text("the article has no body text")),
-    (re.compile(r"'related' names an unknown article '(?P<slug>[^']*)'"),
-     lambda m: Text("'related' names an unknown article '%(slug)s'", **m.groupdict())),
-    (re.compile(r"broken link to article '(?P<slug>[^']*)'"),
-     lambda m: Text("broken link to article '%(slug)s'", **m.groupdict())),
-    (re.compile(r"image or file '(?P<name>.*)' not found in (?P<folder>\S+)"),
-     lambda m: Text("image or file '%(name)s' not found in %(folder)s", **m.groupdict())),
-    (re.compile(r"unknown journey '(?P<slug>[^']*)' \(not in journeys.yml\)"),
-     lambda m: Text("unknown journey '%(slug)s' (not in journeys.yml)", **m.groupdict())),
-)
-
-
-def editor_message(message: str) -> str:
-    """``message`` as a ``Text`` when it is one of the loader's known messages."""
-    if isinstance(message, Text):
-        return message
-    for pattern, text in LOADER_MESSAGES:
-        matched = pattern.fullmatch(message)
-        if matched:
-            return text(matched)
-    return message
-
-
 def _errors_by_field(problems: list[Problem], text: str) -> dict[str, list[str]]:
     try:
         key_lines = parse_front_matter(text).key_lines
@@ -96,7 +67,7 @@ def _errors_by_field(problems: list[Problem], text: str) -> dict[str, list[str]]
         if problem.is_error:
             named = re.search(r"field '(\w+)'", problem.message)  # e.g. a missing field
             name = field_at.get(problem.line) or (named.group(1) if named else "body")
-            errors.setdefault(name, []).append(editor_message(problem.message))
+            errors.setdefault(name, []).append(problem.message)  # a Text when it is ours
     return errors
 
 

@@ -15,6 +15,7 @@ from app.content.frontmatter import FrontMatterError, parse_front_matter
 from app.content.journeys import load_journeys
 from app.content.models import Article, Journey
 from app.content.problems import Problem
+from app.text import Text
 
 MEDIA_DIR = "_media"
 # Links an author may write to another article: /articles/<slug>, or a relative path to its file.
@@ -118,12 +119,13 @@ def parse_article(
     else:
         journey = relative.parts[0]
         if journey not in journey_slugs:
-            problems.append(Problem(label, 1, f"unknown journey '{journey}' (not in journeys.yml)"))
+            problems.append(Problem(label, 1, Text(
+                "unknown journey '%(slug)s' (not in journeys.yml)", slug=journey)))
 
     values: dict[str, Any] = {}
     for name in f.REQUIRED_FIELDS:
         if name not in front.data:
-            problems.append(Problem(label, 1, f"missing required field '{name}'"))
+            problems.append(Problem(label, 1, Text("missing required field '%(name)s'", name=name)))
     for name, value in front.data.items():
         line = front.key_lines.get(name, 1)
         parser = FIELD_PARSERS.get(name)
@@ -137,7 +139,7 @@ def parse_article(
         except f.FieldError as error:
             problems.append(Problem(label, line, str(error)))
     if not front.body.strip():
-        problems.append(Problem(label, front.body_line, "the article has no body text"))
+        problems.append(Problem(label, front.body_line, Text("the article has no body text")))
     if any(p.is_error for p in problems):
         return None, problems
 
@@ -209,7 +211,8 @@ def _check_references(
     for slug in article.related:
         if slug not in known:
             problems.append(Problem(label, item.key_lines.get("related", 1),
-                                    f"'related' names an unknown article '{slug}'",
+                                    Text("'related' names an unknown article '%(slug)s'",
+                                         slug=slug),
                                     excludes_article=False))
         elif slug in hidden:
             problems.append(Problem(label, item.key_lines.get("related", 1),
@@ -220,7 +223,7 @@ def _check_references(
             target = match.group(1) or match.group(2)
             if target not in known:
                 problems.append(Problem(label, item.body_line + offset,
-                                        f"broken link to article '{target}'",
+                                        Text("broken link to article '%(slug)s'", slug=target),
                                         excludes_article=False))
             elif target in hidden:
                 problems.append(Problem(label, item.body_line + offset,
@@ -230,7 +233,8 @@ def _check_references(
             name = match.group(1)
             if ".." in name or not (media_dir / name).is_file():
                 problems.append(Problem(label, item.body_line + offset,
-                                        f"image or file '{name}' not found in {MEDIA_DIR}/",
+                                        Text("image or file '%(name)s' not found in %(folder)s",
+                                             name=name, folder=f"{MEDIA_DIR}/"),
                                         excludes_article=False))
     if article.is_stale(today):
         problems.append(Problem(label, item.key_lines.get("review_by", 1),

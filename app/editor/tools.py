@@ -11,7 +11,8 @@ from app.accounts.access import permission_required
 from app.content.loader import MEDIA_DIR
 from app.content.media import MediaError, save_image
 from app.content.render import render_markdown
-from app.editor.views import editor, localized
+from app.editor.views import editor
+from app.i18n import translate
 from app.text import Text
 
 MAX_PREVIEW_CHARACTERS = 200_000
@@ -26,7 +27,7 @@ def live_preview():
         error = Text("The article is longer than %(limit)s characters.",
                      limit=MAX_PREVIEW_CHARACTERS)
         # ``error`` stays English (as every JSON answer); ``message`` is for the editor's page.
-        return jsonify(error=error, message=localized(error)), 400
+        return jsonify(error=error, message=translate(error)), 400
     return jsonify(html=render_markdown(body))
 
 
@@ -46,8 +47,8 @@ def upload_media():
         message = error.args[0] if error.args else str(error)
         if wants_json:
             # ``error`` stays English (as every JSON answer); ``message`` is for the editor's page.
-            return jsonify(error=str(error), message=localized(message)), 400
-        return render_template("editor/media.html", error=localized(message),
+            return jsonify(error=str(error), message=translate(message)), 400
+        return render_template("editor/media.html", error=translate(message),
                                markdown=None), 400
     alt = " ".join(re.sub(r"[\[\]\\]", "", request.form.get("alt") or "").split())[:200]
     alt = alt or "Screenshot"  # Markdown-safe: no brackets, backslashes or line breaks

@@ -116,15 +116,6 @@ def revision_summary(summary: str) -> str:
     return summary
 
 
-def localized(message: str) -> str:
-    """``translate``, with the values that are themselves ``Text`` translated too."""
-    if isinstance(message, Text) and message.values:
-        values = {key: localized(value) if isinstance(value, Text) else value
-                  for key, value in message.values.items()}
-        return translate(Text(message.template, **values))
-    return translate(message)
-
-
 def _no_votes(slug: str) -> list[Vote]:
     return list(db.session.scalars(select(Vote).where(Vote.article_slug == slug,
                                                       Vote.helpful.is_(False))
