@@ -186,6 +186,9 @@ def test_tickets_and_events_record_the_interface_language(bilingual_app):
     assert ticket.lang == "zh"
     assert languages["article.viewed"] == "zh"
     assert languages["search.performed"] == "zh"
+    status_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "我们已收到你的请求。" in status_page  # the note stored in English, shown in Chinese
+    assert "We received your request." not in status_page
 
 
 def test_the_editor_keeps_a_translations_language_and_key(bilingual_app, tmp_path):
