@@ -7,7 +7,13 @@ reader's language (``app.i18n.translate``). ``pybabel extract`` collects ``Text(
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+from babel.support import NullTranslations, Translations
+
+CATALOGS = Path(__file__).parent / "translations"  # compiled by ``make setup``
 
 
 class Text(str):
@@ -19,3 +25,19 @@ class Text(str):
         text.template = template
         text.values = values
         return text
+
+
+@lru_cache(maxsize=8)
+def _catalog(language: str) -> NullTranslations:
+    return Translations.load(str(CATALOGS), [language])
+
+
+def in_language(message: str, language: str | None) -> str:
+    """``message`` in ``language`` (a primary code such as ``zh``) where there is no request to
+    choose it, e.g. a mail delivered in the background; English for anything but a ``Text``."""
+    if not isinstance(message, Text) or not language:
+        return str(message)
+    values = {key: in_language(value, language) if isinstance(value, Text) else value
+              for key, value in message.values.items()}
+    template = _catalog(language).gettext(message.template)
+    return template % values if values else template

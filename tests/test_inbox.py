@@ -133,7 +133,32 @@ def test_reply_is_mailed_to_the_user_when_smtp_is_configured(make_app, smtp_serv
     assert recipients == [["support@pronto.test"], ["lee@example.com"]]
     reply = mailbox.messages[1].content.decode()
     assert f"Re: Question about Pronto Plus [{reference}]" in reply
-    assert "Which plan are you on?" in reply and "Status: pending" in reply
+    assert "Which plan are you on?" in reply and "Status: Pending" in reply
+    assert f"Reference: {reference} (use the private link" in reply
+
+
+def test_a_reply_mail_speaks_the_language_the_user_wrote_in(make_app, smtp_server):
+    controller, mailbox = smtp_server
+    app = make_app(KB_SMTP_URL=f"smtp://127.0.0.1:{controller.port}")
+    add_staff(app, "agent@pronto.test", "agent")
+    created = app.test_client().post("/api/v1/tickets", json={**TICKET, "subject": "会员问题"},
+                                     headers={**BROWSER, "Accept-Language": "zh-CN"})
+    reference = created.get_json()["reference"]
+    client, _ = sign_in(app, "agent@pronto.test")  # the agent works in English
+    token = csrf_token(client, f"/inbox/{reference}")
+    client.post(f"/inbox/{reference}", headers=BROWSER, data={
+        "csrf_token": token, "status": "solved", "note": "已为你退款，请查收。"})
+    [mail] = [m for m in mailbox.messages if m.rcpt_tos == ["lee@example.com"]]
+    body = decoded_text(mail.content)
+    assert body.startswith("已为你退款，请查收。") and "状态：已解决" in body
+    assert f"编号：{reference}" in body and "Status" not in body and "Reference" not in body
+
+
+def decoded_text(raw_mail: bytes) -> str:
+    """The text of a mail as the user's mail program shows it."""
+    from email import message_from_bytes, policy
+
+    return message_from_bytes(raw_mail, policy=policy.default).get_content()
 
 
 # The staff side in Chinese: the inbox, a ticket, the sign-in page and the header links.

@@ -16,7 +16,8 @@ from app.editor.views import known_slugs
 from app.extensions import db
 from app.i18n import translate
 from app.text import Text
-from app.tickets.inbox import STATUS_LABELS, STATUSES, ReplyError, inbox, system_note
+from app.tickets.inbox import ReplyError, inbox
+from app.tickets.labels import STATUS_LABELS, STATUSES, system_note
 from app.tickets.models import Ticket
 from app.tickets.priority import describe_reason
 

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.i18n import current_language
 from app.sessions.web import current_session_id
 from app.site import site
-from app.tickets.inbox import system_note
+from app.tickets.labels import system_note
 from app.tickets.models import Ticket
 from app.tickets.service import RateLimited, TicketValidationError, token_matches, validate_ticket
 

@@ -13,6 +13,9 @@ from email.message import EmailMessage
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
+from app.text import Text, in_language
+from app.tickets.labels import status_label
+
 log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Helpcenter-Signature"
 TIMEOUT_SECONDS = 10
@@ -105,17 +108,23 @@ class ReplyMailChannel:
         self.smtp, self.support_address = smtp, support_address
 
     def send(self, payload: dict[str, Any]) -> None:
-        reply = payload["reply"]
         message = EmailMessage()
         message["Subject"] = f"Re: {payload['subject']} [{payload['reference']}]"
         message["From"] = self.smtp.from_address
         message["To"] = payload["email"]
         message["Reply-To"] = self.support_address
-        message.set_content(
-            f"{reply['note']}\n\nStatus: {reply['status']}\n"
-            f"Reference: {payload['reference']} (use the private link you were given to see "
-            "the whole history)\n")
+        message.set_content(reply_text(payload))
         self.smtp.deliver(message)
+
+
+def reply_text(payload: dict[str, Any]) -> str:
+    """The body of a reply mail, in the language the user wrote in (English without one)."""
+    language, reply = payload.get("lang"), payload["reply"]
+    status = Text("Status: %(status)s", status=status_label(reply["status"]))
+    reference = Text("Reference: %(reference)s (use the private link you were given to see "
+                     "the whole history)", reference=payload["reference"])
+    return (f"{reply['note']}\n\n"
+            f"{in_language(status, language)}\n{in_language(reference, language)}\n")
 
 
 def sign(secret: str, body: bytes) -> str:

@@ -10,34 +10,15 @@ from sqlalchemy import case, select
 from app.events.models import utcnow
 from app.extensions import db
 from app.text import Text
+from app.tickets.labels import STATUSES
 from app.tickets.models import OutboxMessage, Ticket, TicketUpdate
 
-STATUSES = ("open", "pending", "solved")
-# What the inbox shows for each status code (the codes themselves are stored and sent as-is).
-STATUS_LABELS = {"open": Text("Open"), "pending": Text("Pending"), "solved": Text("Solved")}
-# Notes the system writes into a ticket's history, shown translated where they are read.
-SYSTEM_NOTES = {note: note for note in (
-    Text("We received your request."),
-    Text("Status changed to open."),
-    Text("Status changed to pending."),
-    Text("Status changed to solved."),
-)}
 MAX_NOTE_LENGTH = 5000
 REPLY_CHANNEL = "reply"
 
 
 class ReplyError(ValueError):
     """A reply that cannot be saved; the first argument is the message (a ``Text``)."""
-
-
-def status_label(status: str) -> str:
-    """The display label of a status code (an unknown code is shown as it is)."""
-    return STATUS_LABELS.get(status, status)
-
-
-def system_note(note: str) -> str:
-    """A history note as a translatable ``Text`` when the system wrote it, else unchanged."""
-    return SYSTEM_NOTES.get(note, note)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ def ticket_payload(ticket: Ticket) -> dict[str, Any]:
         "article": ticket.article_slug,
         "created_at": ticket.created_at.isoformat(),
         "context": ticket.context,
+        "lang": ticket.lang,  # the interface language the user wrote in
     }
 
 
