@@ -27,6 +27,14 @@ class Text(str):
         return text
 
 
+class TextError(ValueError):
+    """An error whose first argument is the message to show a person: ``str(error)`` is that
+    message itself, a ``Text`` when it is one, so a page can show it translated."""
+
+    def __str__(self) -> str:
+        return self.args[0] if self.args and isinstance(self.args[0], str) else super().__str__()
+
+
 @lru_cache(maxsize=8)
 def _catalog(language: str) -> NullTranslations:
     return Translations.load(str(CATALOGS), [language])

@@ -7,7 +7,7 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any
 
-from app.text import Text
+from app.text import Text, TextError
 
 REQUIRED_FIELDS = ("title", "summary")
 KNOWN_FIELDS = frozenset(
@@ -28,11 +28,8 @@ def slugify(text: str, fallback: str = "article", max_length: int | None = None)
     return slug or fallback
 
 
-class FieldError(ValueError):
-    """A field's value is not usable; the message is a ``Text``, shown translated in the editor."""
-
-    def __str__(self) -> str:
-        return self.args[0] if self.args and isinstance(self.args[0], str) else super().__str__()
+class FieldError(TextError):
+    """A field's value is not usable; the message is shown translated in the editor."""
 
 
 def as_text(value: Any, name: str, max_length: int) -> str:

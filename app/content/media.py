@@ -6,7 +6,7 @@ from pathlib import Path
 
 from app.content.fields import slugify
 from app.content.writer import write_bytes_atomically
-from app.text import Text
+from app.text import Text, TextError
 
 # Recognised by their first bytes, not by the name or the browser's claim. SVG is left out on
 # purpose: it can carry script, and uploaded files are served from the site's own origin.
@@ -19,11 +19,8 @@ SIGNATURES = (
 EXTENSIONS = {"png": {"png"}, "jpg": {"jpg", "jpeg"}, "gif": {"gif"}, "webp": {"webp"}}
 
 
-class MediaError(ValueError):
-    """The upload was refused; the message (a ``Text``) says why and is fit to show the editor."""
-
-    def __str__(self) -> str:
-        return self.args[0] if self.args and isinstance(self.args[0], str) else super().__str__()
+class MediaError(TextError):
+    """The upload was refused; the message says why and is fit to show the editor."""
 
 
 def image_type(data: bytes) -> str | None:

@@ -21,7 +21,7 @@ from app.metrics.deflection import (
     site_metrics,
 )
 from app.metrics.slices import day_start
-from app.text import Text
+from app.text import Text, TextError
 
 PERIODS = (7, 30, 90)
 MAX_DAYS = 400
@@ -39,7 +39,7 @@ def _none_last(value: float | None) -> tuple[bool, float]:
     return value is None, value or 0.0
 
 
-class PeriodError(ValueError):
+class PeriodError(TextError):
     """A custom period that cannot be shown; the message says why."""
 
 

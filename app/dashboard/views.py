@@ -68,7 +68,7 @@ def _period_or_error():
     try:
         return figures.parse_period(request.args), None
     except figures.PeriodError as error:
-        return figures.parse_period({}), error.args[0]  # a Text, shown translated
+        return figures.parse_period({}), str(error)  # a Text, shown translated
 
 
 def _csv(text: str, name: str, period: figures.Period) -> Response:

@@ -20,7 +20,7 @@ from app.editor.models import ReviewRequest
 from app.events.models import utcnow
 from app.extensions import db
 from app.metrics.deflection import ArticleMetrics, article_metrics
-from app.text import Text
+from app.text import Text, TextError
 
 RECENT_DAYS = 30  # the article now ...
 PAST_DAYS = 90  # ... against the 90 days before that
@@ -46,7 +46,7 @@ AGENT_SAYS = {
 MAX_NOTE_LENGTH = 2000
 
 
-class ReviewError(ValueError):
+class ReviewError(TextError):
     """A review request that cannot be stored; the message says why."""
 
 

@@ -44,7 +44,7 @@ def upload_media():
                           upload.read(current_app.config["KB_MAX_IMAGE_BYTES"] + 1),
                           current_app.config["KB_MAX_IMAGE_BYTES"])
     except MediaError as error:
-        message = error.args[0] if error.args else str(error)
+        message = str(error)  # a Text, shown translated
         if wants_json:
             # ``error`` stays English (as every JSON answer); ``message`` is for the editor's page.
             return jsonify(error=str(error), message=translate(message)), 400

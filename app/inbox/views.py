@@ -28,11 +28,6 @@ def _desk():
     return current_app.extensions["tickets"]
 
 
-def _message(error: Exception) -> str:
-    """An exception's message, keeping a ``Text`` so the page can show it translated."""
-    return error.args[0] if error.args and isinstance(error.args[0], str) else str(error)
-
-
 def _ticket_or_404(reference: str) -> Ticket:
     ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
     if ticket is None:
@@ -85,7 +80,7 @@ def reply(reference: str):
         _desk().send_reply(found, request.form.get("status", found.status), note,
                            current_user.id)
     except ReplyError as error:
-        return _ticket_page(found, error=_message(error), note=note, status=400)
+        return _ticket_page(found, error=str(error), note=note, status=400)
     return redirect(url_for("inbox.ticket", reference=reference))
 
 
@@ -102,7 +97,7 @@ def mark_cause(reference: str):
         request_review(slug, request.form.get("reason", ""), request.form.get("note", ""),
                        ticket_reference=found.reference, requested_by_id=current_user.id)
     except ReviewError as error:
-        return _ticket_page(found, cause_error=_message(error), status=400)
+        return _ticket_page(found, cause_error=str(error), status=400)
     return redirect(url_for("inbox.ticket", reference=reference, marked=slug))
 
 

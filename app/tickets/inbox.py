@@ -9,7 +9,7 @@ from sqlalchemy import case, select
 
 from app.events.models import utcnow
 from app.extensions import db
-from app.text import Text
+from app.text import Text, TextError
 from app.tickets.labels import STATUSES
 from app.tickets.models import OutboxMessage, Ticket, TicketUpdate
 
@@ -17,7 +17,7 @@ MAX_NOTE_LENGTH = 5000
 REPLY_CHANNEL = "reply"
 
 
-class ReplyError(ValueError):
+class ReplyError(TextError):
     """A reply that cannot be saved; the first argument is the message (a ``Text``)."""
 
 
