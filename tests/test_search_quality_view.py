@@ -48,6 +48,7 @@ def test_editors_and_managers_see_poor_queries(staff_app, role):
     assert "reset password" not in page  # clicked, no ticket: a good search
     assert page.index("teleport parcel") < page.index("refund late")  # worst first
     assert ("New article" in page) == (role != "manager")
+    assert ("/editor/synonyms?add=" in page) == (role != "manager")  # give the query synonyms
     csv_text = client.get("/dashboard/search-quality.csv?days=7").get_data(as_text=True)
     assert csv_text.splitlines()[1] == "teleport parcel,2,2,0,0,2"
     assert client.get("/dashboard/search-quality?days=5").status_code == 400

@@ -1,8 +1,10 @@
-"""Editors' synonyms: validation with file and line, query expansion, reload on change."""
+"""Editors' synonyms: validation with file and line, query expansion, reload on change, and
+the editor's page that changes them."""
 
 from __future__ import annotations
 
 import os
+from html import unescape
 
 import pytest
 
@@ -13,8 +15,11 @@ from app.search.synonyms import (
     SynonymSet,
     SynonymsFile,
     load_synonyms,
+    parse_lines,
     parse_synonyms,
+    text_hash,
 )
+from tests.conftest import BROWSER, post, search_slugs, sign_in
 
 
 def test_groups_are_read():
@@ -94,3 +99,99 @@ def test_demo_synonyms_reach_the_search(helpcenter):
     slugs = [hit.slug for hit in helpcenter.search("chargeback").hits[:3]]
     assert "request-a-refund" in slugs
     assert "refund-timelines-zh" in [hit.slug for hit in helpcenter.search("退钱").hits[:3]]
+
+
+# Editing the synonyms in the browser (/editor/synonyms).
+
+def _lines_on_page(html: str) -> str:
+    return unescape(html.split('name="lines"', 1)[1].split(">", 1)[1].split("</textarea>")[0])
+
+
+def test_lines_become_groups_and_unusable_lines_are_named():
+    groups, errors = parse_lines("refund, money back\n\n退款，退钱、退费\nsolo\nthe, a\n")
+    assert groups == [["refund", "money back"], ["退款", "退钱", "退费"]]
+    assert sorted(errors) == [4, 5]
+    assert "at least two" in errors[4] and "“the” is never searched" in errors[5]
+
+
+def test_an_editor_changes_the_synonyms_and_the_next_search_uses_them(editor_app):
+    app, content = editor_app
+    editor, _ = sign_in(app, "editor@pronto.test")
+    page = editor.get("/editor/synonyms", headers=BROWSER).get_data(as_text=True)
+    lines = _lines_on_page(page)
+    assert "refund, money back, reimbursement, chargeback\n" in lines
+    assert "退款, 退钱, 退费\n" in lines
+    assert search_slugs(editor, "zorblax") == []  # a word no article uses
+    saved = post(editor, "/editor/synonyms", {
+        "lines": lines + "zorblax, refund\n",
+        "base_hash": page.split('name="base_hash" value="')[1].split('"')[0]}, "/editor/synonyms")
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("saved=1")
+    assert "request-a-refund" in search_slugs(editor, "zorblax")  # found through "refund"
+    text = (content / "_synonyms.yml").read_text(encoding="utf-8")
+    assert text.startswith("# Words customers use for the same thing.")  # comments kept
+    assert text.endswith("- [zorblax, refund]\n") and "- [退款, 退钱, 退费]\n" in text
+    assert load_synonyms(content / "_synonyms.yml").alternatives("zorblax") == [("refund",)]
+    assert "Saved. The next search" in editor.get("/editor/synonyms?saved=1",
+                                                  headers=BROWSER).get_data(as_text=True)
+
+
+def test_an_unusable_line_saves_nothing_and_keeps_the_text(editor_app):
+    app, content = editor_app
+    before = (content / "_synonyms.yml").read_text(encoding="utf-8")
+    editor, _ = sign_in(app, "editor@pronto.test")
+    refused = post(editor, "/editor/synonyms", {"lines": "refund, money back\nlonely\n",
+                                                "base_hash": text_hash(before)},
+                   "/editor/synonyms")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "Line 2: a group needs at least two words or phrases" in html
+    assert _lines_on_page(html) == "refund, money back\nlonely\n"
+    assert (content / "_synonyms.yml").read_text(encoding="utf-8") == before
+
+
+def test_a_save_over_a_newer_file_is_refused(editor_app):
+    app, content = editor_app
+    path = content / "_synonyms.yml"
+    editor, _ = sign_in(app, "editor@pronto.test")
+    page = editor.get("/editor/synonyms", headers=BROWSER).get_data(as_text=True)
+    opened_hash = page.split('name="base_hash" value="')[1].split('"')[0]
+    path.write_text(path.read_text(encoding="utf-8") + "- [tip, gratuity]\n", encoding="utf-8")
+    refused = post(editor, "/editor/synonyms", {"lines": "parcel, package\n",
+                                                "base_hash": opened_hash}, "/editor/synonyms")
+    assert refused.status_code == 409
+    assert "Someone changed the synonyms" in refused.get_data(as_text=True)
+    assert _lines_on_page(refused.get_data(as_text=True)) == "parcel, package\n"
+    assert path.read_text(encoding="utf-8").endswith("- [tip, gratuity]\n")  # theirs is kept
+
+
+def test_a_poor_query_arrives_ready_for_its_synonyms(editor_app):
+    app, _ = editor_app
+    editor, _ = sign_in(app, "editor@pronto.test")
+    page = editor.get("/editor/synonyms?add=chargebak%20fee", headers=BROWSER)
+    assert _lines_on_page(page.get_data(as_text=True)).endswith("\nchargebak fee, ")
+
+
+@pytest.mark.parametrize(("email", "status"), [
+    (None, 302), ("agent@pronto.test", 403), ("manager@pronto.test", 403),
+    ("editor@pronto.test", 200), ("admin@pronto.test", 200),
+])
+def test_only_editors_may_change_synonyms(editor_app, email, status):
+    app, content = editor_app
+    before = (content / "_synonyms.yml").read_text(encoding="utf-8")
+    client = sign_in(app, email)[0] if email else app.test_client()
+    assert client.get("/editor/synonyms", headers=BROWSER).status_code == status
+    if status != 200:
+        refused = post(client, "/editor/synonyms", {"lines": "parcel, package\n",
+                                                    "base_hash": text_hash(before)}, "/login")
+        assert refused.status_code in {302, 403}
+        assert (content / "_synonyms.yml").read_text(encoding="utf-8") == before
+
+
+def test_the_synonyms_page_in_chinese(editor_app):
+    app, _ = editor_app
+    editor, _ = sign_in(app, "editor@pronto.test")
+    html = editor.get("/editor/synonyms?lang=zh", headers=BROWSER).get_data(as_text=True)
+    assert "<h1>同义词</h1>" in html and "每行一组，用逗号分隔" in html and "保存同义词" in html
+    refused = post(editor, "/editor/synonyms", {"lines": "孤单\n", "base_hash": "x"},
+                   "/editor/synonyms")
+    assert "第 1 行：每组至少需要两个词或短语" in refused.get_data(as_text=True)

@@ -267,4 +267,4 @@ def restore(slug: str, revision_id: int):
     return _save(slug if article else None, form)
 
 
-from app.editor import queue_views, tools  # noqa: E402,F401  (routes register on import)
+from app.editor import queue_views, synonyms_views, tools  # noqa: E402,F401  (routes register on import)

@@ -11,15 +11,20 @@ A question containing one member of a group (compared after analysis, so "refund
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import threading
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 
 import yaml
 from whoosh.query import Or, Phrase, Query, Term
 
+from app.content.writer import write_atomically
 from app.search.rerank import terms
+from app.text import Text
 
 SYNONYMS_FILE = "_synonyms.yml"
 SYNONYM_WEIGHT = 0.5  # a synonym counts half as much as the word the user typed
@@ -111,6 +116,80 @@ def load_synonyms(path: Path) -> SynonymSet:
     if not path.is_file():
         return SynonymSet(())
     return SynonymSet.from_groups(parse_synonyms(path.read_text(encoding="utf-8"), str(path)))
+
+
+# The editor's page shows one group per line, members separated by commas (Chinese commas too).
+_SEPARATORS = re.compile(r"[,，、]")
+
+
+def as_lines(groups: list[list[str]]) -> str:
+    """Groups as the editor's page shows them: ``refund, money back, reimbursement``."""
+    return "".join(", ".join(group) + "\n" for group in groups)
+
+
+def parse_lines(text: str) -> tuple[list[list[str]], dict[int, Text]]:
+    """The groups written one per line, and a message per line that cannot be used."""
+    groups: list[list[str]] = []
+    errors: dict[int, Text] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        members = list(dict.fromkeys(m.strip() for m in _SEPARATORS.split(line) if m.strip()))
+        if not members:
+            continue  # blank lines are allowed
+        unsearchable = [member for member in members if not _terms(member)]
+        if unsearchable:
+            errors[number] = Text("Line %(line)s: “%(word)s” is never searched (a word such as "
+                                  "“the” or “how” is left out of every search).",
+                                  line=number, word=unsearchable[0])
+        elif len(members) < 2:
+            errors[number] = Text("Line %(line)s: a group needs at least two words or phrases, "
+                                  "separated by commas.", line=number)
+        else:
+            groups.append(members)
+    return groups, errors
+
+
+def file_text(groups: list[list[str]], header: str = "") -> str:
+    """The synonyms file for ``groups``, after ``header`` (the file's leading comments)."""
+    lines = [f"- {yaml.safe_dump(group, default_flow_style=True, allow_unicode=True, width=10**6)}"
+             for group in groups]
+    return header + "".join(lines)
+
+
+def leading_comments(text: str) -> str:
+    """The comment and blank lines at the top of a synonyms file (kept when it is rewritten)."""
+    kept = []
+    for line in text.splitlines(keepends=True):
+        if line.strip() and not line.lstrip().startswith("#"):
+            break
+        kept.append(line)
+    return "".join(kept)
+
+
+@dataclass
+class SynonymsSave:
+    saved: bool = False
+    errors: dict[int, Text] = dataclass_field(default_factory=dict)  # line -> why not usable
+    conflict: bool = False  # the file changed since the editor opened it: nothing written
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def save_lines(path: Path, lines: str, base_hash: str) -> SynonymsSave:
+    """Write the groups in ``lines`` to ``path`` unless a line is unusable or the file is no
+    longer the one ``base_hash`` names (the hash of its text when the editor opened it)."""
+    groups, errors = parse_lines(lines)
+    if errors:
+        return SynonymsSave(errors=errors)
+    current = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if text_hash(current) != base_hash:
+        return SynonymsSave(conflict=True)
+    text = file_text(groups, leading_comments(current))
+    if parse_synonyms(text, str(path)) != groups:  # the YAML must read back as written
+        raise SynonymsError(f"{path}: the groups did not survive writing")
+    write_atomically(path, text)
+    return SynonymsSave(saved=True)
 
 
 class SynonymsFile:
