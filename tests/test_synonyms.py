@@ -131,8 +131,19 @@ def test_an_editor_changes_the_synonyms_and_the_next_search_uses_them(editor_app
     assert text.startswith("# Words customers use for the same thing.")  # comments kept
     assert text.endswith("- [zorblax, refund]\n") and "- [退款, 退钱, 退费]\n" in text
     assert load_synonyms(content / "_synonyms.yml").alternatives("zorblax") == [("refund",)]
-    assert "Saved. The next search" in editor.get("/editor/synonyms?saved=1",
-                                                  headers=BROWSER).get_data(as_text=True)
+    after = editor.get("/editor/synonyms?saved=1", headers=BROWSER).get_data(as_text=True)
+    assert "Saved. The next search" in after
+    # Who changed what: the first change in the browser also kept the file it replaced.
+    changes = after.split("Recent changes")[1]
+    assert "editor@pronto.test" in changes and "Added: zorblax, refund" in changes
+    assert "Removed:" not in changes
+    assert editor.get("/editor/_synonyms/history", headers=BROWSER).status_code == 404
+    base = after.split('name="base_hash" value="')[1].split('"')[0]
+    post(editor, "/editor/synonyms", {"lines": lines, "base_hash": base}, "/editor/synonyms")
+    again = editor.get("/editor/synonyms", headers=BROWSER).get_data(as_text=True)
+    newest = again.split("Recent changes")[1].split("</li>\n")[0]
+    assert "Removed: zorblax, refund" in newest and "Added:" not in newest
+    assert search_slugs(editor, "zorblax") == []
 
 
 def test_an_unusable_line_saves_nothing_and_keeps_the_text(editor_app):

@@ -1,11 +1,19 @@
-"""Revisions of articles saved through the editor."""
+"""Revisions of articles saved through the editor, and of the synonyms file."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
 from app.editor.models import Revision
 from app.extensions import db
+from app.search.synonyms import SYNONYMS_FILE, SynonymsError, SynonymsSave, parse_synonyms
+
+# The synonyms file's revisions share the table under a key no article slug can take.
+SYNONYMS_KEY = "_synonyms"
+BASELINE_SUMMARY = "Before the first change in the browser"
 
 
 def record_revision(slug: str, path: str, text: str, content_hash: str, summary: str,
@@ -21,3 +29,41 @@ def record_revision(slug: str, path: str, text: str, content_hash: str, summary:
 def history(slug: str) -> list[Revision]:
     return list(db.session.scalars(select(Revision).where(Revision.article_slug == slug)
                                    .order_by(Revision.id.desc())))
+
+
+@dataclass(frozen=True)
+class SynonymsChange:
+    when: datetime
+    author_email: str | None
+    added: list[str]  # groups, as the editor's page writes them
+    removed: list[str]
+
+
+def record_synonyms_change(outcome: SynonymsSave, author_id: int | None,
+                           author_email: str | None) -> None:
+    """Keep the saved file; the first save through the browser also keeps what it replaced."""
+    if not history(SYNONYMS_KEY):
+        record_revision(SYNONYMS_KEY, SYNONYMS_FILE, outcome.previous, "", BASELINE_SUMMARY,
+                        None, None)
+    record_revision(SYNONYMS_KEY, SYNONYMS_FILE, outcome.text, "", "Synonyms changed",
+                    author_id, author_email)
+
+
+def _groups(text: str) -> list[str]:
+    try:
+        return [", ".join(group) for group in parse_synonyms(text)]
+    except SynonymsError:
+        return []
+
+
+def synonyms_changes(limit: int = 10) -> list[SynonymsChange]:
+    """The latest changes made in the browser, newest first: who, when, groups added/removed."""
+    revisions = list(db.session.scalars(select(Revision).where(
+        Revision.article_slug == SYNONYMS_KEY).order_by(Revision.id.desc()).limit(limit + 1)))
+    changes = []
+    for newer, older in zip(revisions, revisions[1:], strict=False):
+        after, before = _groups(newer.text), _groups(older.text)
+        changes.append(SynonymsChange(newer.created_at, newer.author_email,
+                                      [g for g in after if g not in before],
+                                      [g for g in before if g not in after]))
+    return changes

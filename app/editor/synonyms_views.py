@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
+from flask_login import current_user
 
 from app import helpcenter
 from app.accounts.access import permission_required
+from app.editor.revisions import record_synonyms_change, synonyms_changes
 from app.editor.views import editor
 from app.search.synonyms import (
     SYNONYMS_FILE,
@@ -20,7 +22,8 @@ from app.search.synonyms import (
 def _page(lines: str, base_hash: str, *, errors=None, conflict=False, broken=None, status=200):
     return render_template("editor/synonyms.html", lines=lines, base_hash=base_hash,
                            errors=errors or {}, conflict=conflict, broken=broken,
-                           saved=request.args.get("saved") == "1"), status
+                           saved=request.args.get("saved") == "1",
+                           changes=synonyms_changes()), status
 
 
 @editor.get("/synonyms")
@@ -46,6 +49,7 @@ def save_synonyms():
     outcome = save_lines(helpcenter().content_dir / SYNONYMS_FILE, lines,
                          request.form.get("base_hash", ""))
     if outcome.saved:
+        record_synonyms_change(outcome, current_user.id, current_user.email)
         return redirect(url_for("editor.synonyms", saved=1))
     if outcome.conflict:
         return _page(lines, request.form.get("base_hash", ""), conflict=True, status=409)

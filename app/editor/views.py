@@ -15,6 +15,7 @@ from app.accounts.access import permission_required
 from app.content import Article
 from app.content.drafts import find_drafts, read_article
 from app.content.editing import Submission, file_hash, save_article, unified_diff
+from app.content.fields import SLUG_PATTERN
 from app.content.frontmatter import parse_front_matter
 from app.content.render import render_markdown
 from app.editor.from_ticket import DRAFT_SUMMARY_PREFIX
@@ -216,6 +217,8 @@ def _save(slug: str | None, form):
 @editor.get("/<slug>/history")
 @permission_required("editor")
 def article_history(slug: str):
+    if not SLUG_PATTERN.match(slug):
+        abort(404)  # e.g. the synonyms file's revisions: not an article
     revisions = history(slug)
     if not revisions and find_article(slug) is None:
         abort(404)
@@ -225,7 +228,7 @@ def article_history(slug: str):
 
 def _revision(slug: str, revision_id: int) -> Revision:
     revision = db.session.get(Revision, revision_id)
-    if revision is None or revision.article_slug != slug:
+    if revision is None or revision.article_slug != slug or not SLUG_PATTERN.match(slug):
         abort(404)
     return revision
 

@@ -170,6 +170,8 @@ class SynonymsSave:
     saved: bool = False
     errors: dict[int, Text] = dataclass_field(default_factory=dict)  # line -> why not usable
     conflict: bool = False  # the file changed since the editor opened it: nothing written
+    previous: str = ""  # the file's text before a save
+    text: str = ""  # the file's text after it
 
 
 def text_hash(text: str) -> str:
@@ -189,7 +191,7 @@ def save_lines(path: Path, lines: str, base_hash: str) -> SynonymsSave:
     if parse_synonyms(text, str(path)) != groups:  # the YAML must read back as written
         raise SynonymsError(f"{path}: the groups did not survive writing")
     write_atomically(path, text)
-    return SynonymsSave(saved=True)
+    return SynonymsSave(saved=True, previous=current, text=text)
 
 
 class SynonymsFile:
