@@ -122,8 +122,7 @@ def review_queue(articles: list[Article], *, window: timedelta, source=None,
         signals = figure_signals(recent[article.slug], past[article.slug])
         reasons += signals
         if article.is_stale(today):
-            reasons.append(Text("Review date %(date)s has passed",
-                                date=article.review_by.isoformat()))
+            reasons.append(Text("Review date %(date)s has passed", date=article.review_by))
         reasons += copies.get(article.slug, [])
         if not reasons:
             continue
