@@ -206,3 +206,35 @@ def test_the_synonyms_page_in_chinese(editor_app):
     refused = post(editor, "/editor/synonyms", {"lines": "孤单\n", "base_hash": "x"},
                    "/editor/synonyms")
     assert "第 1 行：每组至少需要两个词或短语" in refused.get_data(as_text=True)
+
+
+def test_saving_over_a_broken_or_hand_edited_file_keeps_its_text(editor_app):
+    from sqlalchemy import select
+
+    from app.editor.models import Revision
+    from app.extensions import db
+
+    app, content = editor_app
+    path = content / "_synonyms.yml"
+    broken = "- [refund, money back\n- [tip, gratuity]\n"  # a bracket left open
+    path.write_text(broken, encoding="utf-8")
+    editor, _ = sign_in(app, "editor@pronto.test")
+    page = editor.get("/editor/synonyms", headers=BROWSER).get_data(as_text=True)
+    assert "cannot be read" in page and "- [tip, gratuity]" in unescape(page)
+    saved = post(editor, "/editor/synonyms", {
+        "lines": "refund, money back\n", "base_hash": text_hash(broken)}, "/editor/synonyms")
+    assert saved.status_code == 302
+    path.write_text(path.read_text(encoding="utf-8") + "- [parcel, package]\n", encoding="utf-8")
+    page = editor.get("/editor/synonyms", headers=BROWSER).get_data(as_text=True)
+    post(editor, "/editor/synonyms", {
+        "lines": _lines_on_page(page) + "tip, gratuity\n",
+        "base_hash": page.split('name="base_hash" value="')[1].split('"')[0]}, "/editor/synonyms")
+    with app.app_context():
+        kept = [r.text for r in db.session.scalars(select(Revision).order_by(Revision.id))]
+    assert kept[0] == broken  # the broken file, before the first save over it
+    assert kept[2].endswith("- [parcel, package]\n")  # the hand edit between the two saves
+    changes = editor.get("/editor/synonyms", headers=BROWSER).get_data(as_text=True)
+    changes = changes.split("Recent changes")[1]
+    assert "Added: tip, gratuity" in changes and "changed outside the browser" in changes
+    assert "Added: parcel, package" in changes
+    assert "Added: refund, money back" in changes  # against a file that could not be read

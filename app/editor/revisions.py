@@ -14,6 +14,7 @@ from app.search.synonyms import SYNONYMS_FILE, SynonymsError, SynonymsSave, pars
 # The synonyms file's revisions share the table under a key no article slug can take.
 SYNONYMS_KEY = "_synonyms"
 BASELINE_SUMMARY = "Before the first change in the browser"
+OUTSIDE_SUMMARY = "Changed outside the browser"
 
 
 def record_revision(slug: str, path: str, text: str, content_hash: str, summary: str,
@@ -34,36 +35,42 @@ def history(slug: str) -> list[Revision]:
 @dataclass(frozen=True)
 class SynonymsChange:
     when: datetime
-    author_email: str | None
+    author_email: str | None  # None: the file was changed outside the browser
     added: list[str]  # groups, as the editor's page writes them
     removed: list[str]
+    readable: bool = True  # False: the file as saved then could not be read (text kept)
 
 
 def record_synonyms_change(outcome: SynonymsSave, author_id: int | None,
                            author_email: str | None) -> None:
-    """Keep the saved file; the first save through the browser also keeps what it replaced."""
-    if not history(SYNONYMS_KEY):
-        record_revision(SYNONYMS_KEY, SYNONYMS_FILE, outcome.previous, "", BASELINE_SUMMARY,
-                        None, None)
+    """Keep the saved file, and first the text it replaced when no revision holds that text
+    (the first save through the browser, or the file was edited by hand since): a hand edit,
+    even a broken one, is never lost by saving over it."""
+    latest = db.session.scalars(select(Revision).where(Revision.article_slug == SYNONYMS_KEY)
+                                .order_by(Revision.id.desc()).limit(1)).first()
+    if latest is None or latest.text != outcome.previous:
+        record_revision(SYNONYMS_KEY, SYNONYMS_FILE, outcome.previous, "",
+                        BASELINE_SUMMARY if latest is None else OUTSIDE_SUMMARY, None, None)
     record_revision(SYNONYMS_KEY, SYNONYMS_FILE, outcome.text, "", "Synonyms changed",
                     author_id, author_email)
 
 
-def _groups(text: str) -> list[str]:
+def _groups(text: str) -> list[str] | None:
     try:
         return [", ".join(group) for group in parse_synonyms(text)]
     except SynonymsError:
-        return []
+        return None
 
 
 def synonyms_changes(limit: int = 10) -> list[SynonymsChange]:
-    """The latest changes made in the browser, newest first: who, when, groups added/removed."""
+    """The latest changes, newest first: who, when, groups added and removed."""
     revisions = list(db.session.scalars(select(Revision).where(
         Revision.article_slug == SYNONYMS_KEY).order_by(Revision.id.desc()).limit(limit + 1)))
     changes = []
     for newer, older in zip(revisions, revisions[1:], strict=False):
-        after, before = _groups(newer.text), _groups(older.text)
+        after, before = _groups(newer.text), _groups(older.text) or []
         changes.append(SynonymsChange(newer.created_at, newer.author_email,
-                                      [g for g in after if g not in before],
-                                      [g for g in before if g not in after]))
+                                      [g for g in after or [] if g not in before],
+                                      [g for g in before if after is not None and g not in after],
+                                      readable=after is not None))
     return changes

@@ -19,9 +19,11 @@ from app.search.synonyms import (
 )
 
 
-def _page(lines: str, base_hash: str, *, errors=None, conflict=False, broken=None, status=200):
+def _page(lines: str, base_hash: str, *, errors=None, conflict=False, broken=None,
+          broken_text="", status=200):
     return render_template("editor/synonyms.html", lines=lines, base_hash=base_hash,
                            errors=errors or {}, conflict=conflict, broken=broken,
+                           broken_text=broken_text,
                            saved=request.args.get("saved") == "1",
                            changes=synonyms_changes()), status
 
@@ -39,7 +41,7 @@ def synonyms():
     added = " ".join(request.args.get("add", "").split())[:200]
     if added:  # from the search-quality page: a poor query to give synonyms to
         lines += f"{added}, "
-    return _page(lines, text_hash(text), broken=broken)
+    return _page(lines, text_hash(text), broken=broken, broken_text=text if broken else "")
 
 
 @editor.post("/synonyms")
