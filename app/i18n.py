@@ -4,14 +4,12 @@ browser's Accept-Language, then the default. Translations are gettext catalogs i
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, request
-from flask_babel import Babel, format_date, gettext
+from flask_babel import Babel, gettext
 
-from app.text import Text
+from app.text import Text, in_language
 
 LANGUAGE_COOKIE = "hc_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -70,17 +68,8 @@ def _remember(response):
 def translate(message: str) -> str:
     """A message from a plain module in the interface language (see ``app.text``)."""
     if isinstance(message, Text):  # values that are messages or dates follow the language too
-        return gettext(message.template, **{key: _localized(value)
-                                            for key, value in message.values.items()})
+        return in_language(message, current_language(), _locale())
     return gettext(message) if message else message
-
-
-def _localized(value: Any) -> Any:
-    if isinstance(value, Text):
-        return translate(value)
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return format_date(value, "medium")
-    return value
 
 
 def init_app(app: Flask) -> None:

@@ -13,7 +13,6 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"\+?\d[\d ()./-]{7,}\d")  # with at least 9 digits: dates have 8
 MIN_PHONE_DIGITS = 9
 MAX_SLUG_LENGTH = 60
-DRAFT_SUMMARY_PREFIX = "Draft from ticket"  # the first revision of such a draft says so
 
 
 def slug_for(subject: str, reference: str, taken: set[str]) -> str:

@@ -10,6 +10,13 @@ from sqlalchemy import select
 from app.editor.models import Revision
 from app.extensions import db
 from app.search.synonyms import SYNONYMS_FILE, SynonymsError, SynonymsSave, parse_synonyms
+from app.text import StoredText, Text
+
+# Change summaries the application writes itself: stored in English, shown translated.
+NO_SUMMARY = Text("No summary")
+RESTORED = Text("Restored revision %(id)s")
+FROM_TICKET = Text("Draft from ticket %(reference)s")  # the first revision of such a draft
+SUMMARIES = StoredText(NO_SUMMARY, RESTORED, FROM_TICKET)
 
 # The synonyms file's revisions share the table under a key no article slug can take.
 SYNONYMS_KEY = "_synonyms"
@@ -20,7 +27,7 @@ OUTSIDE_SUMMARY = "Changed outside the browser"
 def record_revision(slug: str, path: str, text: str, content_hash: str, summary: str,
                     author_id: int | None, author_email: str | None) -> Revision:
     revision = Revision(article_slug=slug, path=path, text=text, content_hash=content_hash,
-                        summary=summary.strip()[:300] or "No summary", author_id=author_id,
+                        summary=summary.strip()[:300] or NO_SUMMARY, author_id=author_id,
                         author_email=author_email)
     db.session.add(revision)
     db.session.commit()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
@@ -18,9 +17,8 @@ from app.content.editing import Submission, file_hash, save_article, unified_dif
 from app.content.fields import SLUG_PATTERN
 from app.content.frontmatter import parse_front_matter
 from app.content.render import render_markdown
-from app.editor.from_ticket import DRAFT_SUMMARY_PREFIX
 from app.editor.models import Revision
-from app.editor.revisions import history, record_revision
+from app.editor.revisions import FROM_TICKET, RESTORED, SUMMARIES, history, record_revision
 from app.events.models import Vote, utcnow
 from app.events.votes import NO_REASONS
 from app.extensions import db
@@ -93,28 +91,15 @@ def ticket_origin(article: Article | None) -> str | None:
         return None
     first = db.session.scalar(select(Revision.summary).where(Revision.article_slug == article.slug)
                               .order_by(Revision.id).limit(1))
-    if first and first.startswith(DRAFT_SUMMARY_PREFIX):
-        return first[len(DRAFT_SUMMARY_PREFIX):].strip()
+    summary = SUMMARIES.read(first)
+    if isinstance(summary, Text) and summary.template == FROM_TICKET.template:
+        return summary.values["reference"]
     return None
-
-
-# Change summaries the application writes itself (stored in English), shown translated.
-SYSTEM_SUMMARIES = (
-    (re.compile(r"No summary"), lambda m: Text("No summary")),
-    (re.compile(r"Restored revision (?P<id>\d+)"),
-     lambda m: Text("Restored revision %(id)s", **m.groupdict())),
-    (re.compile(re.escape(DRAFT_SUMMARY_PREFIX) + r" (?P<reference>\S+)"),
-     lambda m: Text("Draft from ticket %(reference)s", **m.groupdict())),
-)
 
 
 def revision_summary(summary: str) -> str:
     """A revision's change summary in the reader's language when the application wrote it."""
-    for pattern, text in SYSTEM_SUMMARIES:
-        matched = pattern.fullmatch(summary or "")
-        if matched:
-            return translate(text(matched))
-    return summary
+    return translate(SUMMARIES.read(summary))
 
 
 def _no_votes(slug: str) -> list[Vote]:
@@ -260,7 +245,7 @@ def restore(slug: str, revision_id: int):
         "lang": data.get("lang") or "",
         "translation_key": data.get("translation_key") or "",
         "base_hash": file_hash(center.content_dir / article.path) if article else "",
-        "change_summary": f"Restored revision {revision_id}",
+        "change_summary": RESTORED.fill(id=revision_id),
         # A restore changes the text, not whether readers see the article.
         "action": "draft" if (article.draft if article else data.get("draft")) else "publish",
         "details_checked": "on",

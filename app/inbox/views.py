@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from app import helpcenter
 from app.accounts.access import permission_required
-from app.editor.from_ticket import DRAFT_SUMMARY_PREFIX, save_ticket_draft
+from app.editor.from_ticket import save_ticket_draft
 from app.editor.models import ReviewRequest
 from app.editor.review import CAUSES, ReviewError, request_review
-from app.editor.revisions import record_revision
+from app.editor.revisions import FROM_TICKET, record_revision
 from app.editor.views import known_slugs
 from app.extensions import db
 from app.i18n import translate
@@ -121,7 +121,7 @@ def turn_into_article(reference: str):
                                               problems=problems), status=400)
     saved = outcome.article
     record_revision(saved.slug, saved.path, outcome.text, saved.content_hash,
-                    f"{DRAFT_SUMMARY_PREFIX} {found.reference}", current_user.id,
+                    FROM_TICKET.fill(reference=found.reference), current_user.id,
                     current_user.email)
     if current_user.can("editor"):
         return redirect(url_for("editor.edit", slug=saved.slug, ticket=found.reference))

@@ -6,16 +6,14 @@ mails show them, in the reader's language.
 
 from __future__ import annotations
 
-from app.text import Text
+from app.text import StoredText, Text
 
 STATUSES = ("open", "pending", "solved")
 STATUS_LABELS = {"open": Text("Open"), "pending": Text("Pending"), "solved": Text("Solved")}
-SYSTEM_NOTES = {note: note for note in (
-    Text("We received your request."),
-    Text("Status changed to open."),
-    Text("Status changed to pending."),
-    Text("Status changed to solved."),
-)}
+RECEIVED = Text("We received your request.")
+# A status change without a reply; one message per status so each reads naturally translated.
+SYSTEM_NOTES = StoredText(RECEIVED, Text("Status changed to open."),
+                          Text("Status changed to pending."), Text("Status changed to solved."))
 
 
 def status_label(status: str) -> str:
@@ -25,4 +23,4 @@ def status_label(status: str) -> str:
 
 def system_note(note: str) -> str:
     """A history note as a translatable ``Text`` when the system wrote it, else unchanged."""
-    return SYSTEM_NOTES.get(note, note)
+    return SYSTEM_NOTES.read(note)

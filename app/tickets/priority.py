@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from app.content import Article
-from app.text import Text
+from app.text import StoredText, Text
 
 P1_PATTERNS = [
     r"hack(ed|er)?", r"compromis", r"stolen", r"fraud", r"unauthori[sz]ed", r"phishing",
@@ -26,6 +26,14 @@ P2_PATTERNS = [
 ]
 PROBLEM_JOURNEYS = {"troubleshooting", "refunds-and-after-sales", "orders-and-payments"}
 
+# Why a ticket got its priority: stored in English with the ticket, shown translated.
+FROM_URGENT_ARTICLE = Text("sent from the urgent article '%(slug)s'")
+URGENT_WORDS = Text("urgent words: '%(words)s'")
+PROBLEM_WORDS = Text("problem words: '%(words)s'")
+FROM_JOURNEY = Text("sent from the '%(journey)s' journey")
+A_QUESTION = Text("a question")
+REASONS = StoredText(FROM_URGENT_ARTICLE, URGENT_WORDS, PROBLEM_WORDS, FROM_JOURNEY, A_QUESTION)
+
 _P1 = re.compile("|".join(P1_PATTERNS), re.IGNORECASE)
 _P2 = re.compile("|".join(P2_PATTERNS), re.IGNORECASE)
 
@@ -34,36 +42,18 @@ def classify(subject: str, description: str, article: Article | None) -> tuple[s
     """(priority, reason) for a new ticket."""
     text = f"{subject}\n{description}"
     if article is not None and article.urgent:
-        return "P1", f"sent from the urgent article '{article.slug}'"
+        return "P1", FROM_URGENT_ARTICLE.fill(slug=article.slug)
     match = _P1.search(text)
     if match:
-        return "P1", f"urgent words: '{match.group(0)}'"
+        return "P1", URGENT_WORDS.fill(words=match.group(0))
     match = _P2.search(text)
     if match:
-        return "P2", f"problem words: '{match.group(0)}'"
+        return "P2", PROBLEM_WORDS.fill(words=match.group(0))
     if article is not None and article.journey in PROBLEM_JOURNEYS:
-        return "P2", f"sent from the '{article.journey}' journey"
-    return "P3", "a question"
-
-
-# The reasons ``classify`` stores, read back for display: (pattern, Text for its groups).
-_STORED_REASONS = (
-    (re.compile(r"sent from the urgent article '(?P<slug>.*)'"),
-     lambda m: Text("sent from the urgent article '%(slug)s'", slug=m["slug"])),
-    (re.compile(r"urgent words: '(?P<words>.*)'"),
-     lambda m: Text("urgent words: '%(words)s'", words=m["words"])),
-    (re.compile(r"problem words: '(?P<words>.*)'"),
-     lambda m: Text("problem words: '%(words)s'", words=m["words"])),
-    (re.compile(r"sent from the '(?P<journey>.*)' journey"),
-     lambda m: Text("sent from the '%(journey)s' journey", journey=m["journey"])),
-    (re.compile(r"a question"), lambda m: Text("a question")),
-)
+        return "P2", FROM_JOURNEY.fill(journey=article.journey)
+    return "P3", A_QUESTION
 
 
 def describe_reason(reason: str | None) -> str | None:
     """A stored priority reason as a translatable ``Text`` (reads the same in English)."""
-    for pattern, text in _STORED_REASONS:
-        match = pattern.fullmatch(reason or "")
-        if match:
-            return text(match)
-    return reason
+    return REASONS.read(reason)

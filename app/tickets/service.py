@@ -24,6 +24,7 @@ from app.extensions import db
 from app.sessions.service import touch
 from app.text import Text
 from app.tickets.context import session_context
+from app.tickets.labels import RECEIVED
 from app.tickets.models import OutboxMessage, Ticket, TicketUpdate
 from app.tickets.priority import classify
 
@@ -143,7 +144,7 @@ def create_ticket(
             context=session_context(session_id, titles), created_at=now, updated_at=now,
         )
         ticket.updates.append(TicketUpdate(created_at=now, status="open",
-                                           note="We received your request."))
+                                           note=RECEIVED))
         db.session.add(ticket)
         for channel in channels:
             db.session.add(OutboxMessage(ticket=ticket, channel=channel, next_attempt_at=now,
