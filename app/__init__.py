@@ -39,14 +39,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(_accounts.User, int(user_id))
+        from app.accounts.service import session_user
+
+        return session_user(user_id)
 
     center = HelpCenter.from_config(app.config)
     app.extensions["helpcenter"] = center
     # A missing, damaged or outdated index is rebuilt before the first request is served.
     app.before_request(center.ensure_ready)
 
-    from app import cli, errors, i18n, security
+    from app import cli, errors, i18n, input_guard, ratelimit, security
     from app.api.views import api
     from app.auth.views import auth
     from app.dashboard.views import dashboard
@@ -69,8 +71,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     session_web.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    input_guard.init_app(app)
     security.init_app(app)
     cli.init_app(app)
+    ratelimit.init_app(app)  # after the blueprints: it limits their views
     return app
 
 

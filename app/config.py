@@ -37,14 +37,25 @@ DEFAULTS: dict[str, Any] = {
     "KB_TICKET_WINDOW_HOURS": 24,
     "KB_FLAG_THRESHOLD": 0.6,
     "KB_MAX_IMAGE_BYTES": 1024 * 1024,
+    "KB_RATELIMIT_STORAGE_URL": "memory://",
+    "KB_RATELIMIT_ENABLED": "on",
+    "KB_RATELIMIT_VOTES": "60 per hour",
+    "KB_RATELIMIT_VOTES_PER_ARTICLE": "10 per hour",
+    "KB_RATELIMIT_TICKETS": "20 per hour",
+    "KB_RATELIMIT_SEARCH": "300 per minute",
+    "KB_RATELIMIT_SIGNIN": "30 per minute",
+    "KB_TRUSTED_PROXIES": 0,
 }
 
 _INT_KEYS = {"KB_SEARCH_PAGE_SIZE", "KB_MAX_QUERY_LENGTH", "KB_TICKET_RATE_LIMIT",
-             "KB_TICKET_RATE_WINDOW_MINUTES", "KB_TICKET_WINDOW_HOURS", "KB_MAX_IMAGE_BYTES"}
+             "KB_TICKET_RATE_WINDOW_MINUTES", "KB_TICKET_WINDOW_HOURS", "KB_MAX_IMAGE_BYTES",
+             "KB_TRUSTED_PROXIES"}
 _FLOAT_KEYS = {"KB_FLAG_THRESHOLD", "KB_SEARCH_LEARNING_HALF_LIFE_DAYS"}
 _LIST_KEYS = {"KB_RESPONSE_MINUTES"}
 _WORD_LIST_KEYS = {"KB_LANGUAGES"}
-_SWITCH_KEYS = {"KB_SEARCH_LEARNING", "KB_SEARCH_EMBEDDINGS"}
+_SWITCH_KEYS = {"KB_SEARCH_LEARNING", "KB_SEARCH_EMBEDDINGS", "KB_RATELIMIT_ENABLED"}
+_RATE_KEYS = {"KB_RATELIMIT_VOTES", "KB_RATELIMIT_VOTES_PER_ARTICLE", "KB_RATELIMIT_TICKETS",
+              "KB_RATELIMIT_SEARCH", "KB_RATELIMIT_SIGNIN"}
 _SWITCH_WORDS = {"on": True, "1": True, "true": True, "yes": True,
                  "off": False, "0": False, "false": False, "no": False}
 
@@ -57,7 +68,14 @@ def _coerce(key: str, value: Any) -> Any:
         if switch is None:  # a typo must not switch a feature off without a word
             raise ValueError(value)
         return switch
+    if key in _RATE_KEYS:
+        from limits import parse_many
+
+        parse_many(str(value))  # ValueError for anything but "N per minute;M per hour"
+        return str(value)
     if key in _INT_KEYS:
+        if int(value) < 0:
+            raise ValueError(value)
         return int(value)
     if key in _FLOAT_KEYS:
         return float(value)
@@ -78,6 +96,8 @@ def _checked(key: str, value: Any) -> Any:
 def _expected(key: str) -> str:
     if key in _SWITCH_KEYS:
         return "on or off (also 1/0, true/false, yes/no)"
+    if key in _RATE_KEYS:
+        return "a rate such as '10 per hour' or '5 per minute;100 per day'"
     return "numbers separated by commas" if key in _LIST_KEYS else "a number"
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
@@ -20,11 +21,26 @@ def wants_json() -> bool:
             or request.accept_mimetypes.best == "application/json")
 
 
-def error_response(status: int, message: str, title: str | None = None):
+def error_response(status: int, message: str, title: str | None = None,
+                   fields: dict[str, str] | None = None):
+    """The one error shape: ``{"error": {"status", "message", "fields"?}}`` for JSON callers
+    (``fields`` names each field that was wrong and why), a page for people."""
     if wants_json():
-        return jsonify({"error": {"status": status, "message": message}}), status
+        error = {"status": status, "message": message}
+        if fields:
+            error["fields"] = fields
+        return jsonify({"error": error}), status
     return render_template("site/error.html", status=status,
                            title=title or Text("Something went wrong"), message=message), status
+
+
+def discard_session() -> None:
+    """Roll back the request's session; if its connection is gone, drop the connection
+    instead (a rollback on a dead connection would raise from an error handler)."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone either way
+        db.session.invalidate()
 
 
 def init_app(app: Flask) -> None:
@@ -46,12 +62,33 @@ def init_app(app: Flask) -> None:
         return error_response(503, Text("Search is being rebuilt. Please try again in a few "
                                         "seconds."), Text("Temporarily unavailable"))
 
+    @app.errorhandler(DBAPIError)
+    def handle_database_unreachable(error: DBAPIError):
+        if not error.connection_invalidated:
+            return handle_unexpected(error)
+        log.warning("database connection lost on %s: %s", request.path, error.orig)
+        discard_session()
+        response = make_response(error_response(
+            503, Text("We could not reach our database just now. Please try again in a "
+                      "moment."), Text("Temporarily unavailable")))
+        response.headers["Retry-After"] = "1"
+        return response
+
+    @app.teardown_appcontext
+    def release_session(_error: BaseException | None) -> None:
+        # Runs before Flask-SQLAlchemy's own clean-up: a connection that died mid-request is
+        # dropped here, so that clean-up's rollback has nothing to fail on.
+        try:
+            db.session.close()
+        except Exception:  # noqa: BLE001 - the connection is gone either way
+            db.session.invalidate()
+
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
         if isinstance(error, HTTPException):
             return handle_http_error(error)
         log.exception("unhandled error on %s", request.path)
-        db.session.rollback()
+        discard_session()
         return error_response(
             500, Text("Something went wrong on our side. Please try again in a moment."),
             InternalServerError.name,

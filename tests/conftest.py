@@ -19,7 +19,30 @@ from app import create_app
 from app.extensions import db
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEMO_CONTENT = PROJECT_ROOT / "content"
+
+
+def _committed_demo_content() -> Path:
+    """The demo content as last committed, in a private folder: using the site (which edits
+    content/) never changes what the tests read. Outside a git checkout: content/ as it is."""
+    import atexit
+    import io
+    import subprocess
+    import tarfile
+    import tempfile
+
+    try:
+        archive = subprocess.run(["git", "-C", str(PROJECT_ROOT), "archive", "--format=tar",
+                                  "HEAD", "content"], capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return PROJECT_ROOT / "content"
+    folder = Path(tempfile.mkdtemp(prefix="helpcenter-demo-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder / "content"
+
+
+DEMO_CONTENT = _committed_demo_content()
 SHARED = PROJECT_ROOT.parent / "shared"
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL",
                                     "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -98,6 +121,7 @@ def app(content_dir, database_url, tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "TESTING": True,
         "KB_TICKET_DELIVERY": "inline",
+        "KB_RATELIMIT_ENABLED": "off",  # many tests share this app; tests/test_ratelimit.py
     })
     with app.app_context():
         upgrade(directory=str(PROJECT_ROOT / "migrations"))

@@ -40,6 +40,16 @@ def test_sign_in_and_out(staff_app):
     assert client.get("/dashboard/", headers=BROWSER).status_code == 302
 
 
+def test_a_copy_of_the_session_cookie_stops_working_after_sign_out(staff_app):
+    client, _ = sign_in(staff_app, "manager@pronto.test")
+    stolen = client.get_cookie("session").value
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/dashboard/")},
+                headers=BROWSER)
+    copy = staff_app.test_client()
+    copy.set_cookie("session", stolen)
+    assert copy.get("/dashboard/", headers=BROWSER).status_code == 302  # to the sign-in page
+
+
 @pytest.mark.parametrize(("email", "home"), [
     ("editor@pronto.test", "/editor/"), ("agent@pronto.test", "/inbox/"),
     ("admin@pronto.test", "/dashboard/"),
@@ -64,7 +74,7 @@ def test_repeated_failures_are_throttled(staff_app):
         sign_in(staff_app, "manager@pronto.test", "guess")
     _, response = sign_in(staff_app, "manager@pronto.test")  # even the right password waits
     assert response.status_code == 429
-    assert "wait 15 minutes" in response.get_data(as_text=True)
+    assert "Please wait 15 minutes" in response.get_data(as_text=True)
     _, other = sign_in(staff_app, "admin@pronto.test")
     assert other.status_code == 302
 

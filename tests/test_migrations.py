@@ -24,7 +24,7 @@ def test_upgrade_from_empty_and_downgrade_to_base(tmp_path, content_dir):
         upgrade(directory=MIGRATIONS)
         tables = set(inspect(db.engine).get_table_names())
         assert {"events", "help_sessions", "votes", "tickets", "ticket_updates", "outbox",
-                "users", "login_failures", "alembic_version"} <= tables
+                "users", "staff_sessions", "alembic_version"} <= tables
         downgrade(directory=MIGRATIONS, revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade(directory=MIGRATIONS)  # and up again, cleanly

@@ -19,7 +19,7 @@ from app.search.synonyms import (
     parse_synonyms,
     text_hash,
 )
-from tests.conftest import BROWSER, post, search_slugs, sign_in
+from tests.conftest import BROWSER, DEMO_CONTENT, post, search_slugs, sign_in
 
 
 def test_groups_are_read():
@@ -78,9 +78,8 @@ def test_file_is_reloaded_when_it_changes_and_bad_edits_keep_the_last_good(tmp_p
 
 
 def test_demo_synonyms_file_is_valid():
-    from app.config import PROJECT_ROOT
 
-    assert load_synonyms(PROJECT_ROOT / "content" / "_synonyms.yml").groups
+    assert load_synonyms(DEMO_CONTENT / "_synonyms.yml").groups
 
 
 def test_content_check_reports_a_bad_synonyms_file(runner, content_dir):

@@ -112,7 +112,7 @@ def test_urgent_article_ticket_is_p1_with_ten_minute_target(make_app):
     ({"email": "not-an-email"}, "email", "doesn't look like an email"),
     ({"email": ""}, "email", "required"),
     ({"subject": "   "}, "subject", "required"),
-    ({"description": "x" * 1_000_000}, "description", "limit is 5000"),
+    ({"description": "x" * 5001}, "description", "limit is 5000"),
     ({"subject": ["a list"]}, "subject", "must be text"),
 ])
 def test_invalid_ticket_is_refused_naming_the_field(make_app, change, field, fragment):
@@ -121,6 +121,16 @@ def test_invalid_ticket_is_refused_naming_the_field(make_app, change, field, fra
                                       headers=BROWSER)
     assert response.status_code == 400
     assert fragment in response.get_json()["error"]["fields"][field]
+    assert tickets(app) == []
+
+
+def test_a_body_over_the_json_limit_is_refused_naming_the_body(make_app):
+    app = make_app()
+    response = app.test_client().post("/api/v1/tickets",
+                                      json={**GOOD, "description": "x" * 1_000_000},
+                                      headers=BROWSER)
+    assert response.status_code == 413
+    assert "limit is 65536" in response.get_json()["error"]["fields"]["body"]
     assert tickets(app) == []
 
 
@@ -185,3 +195,40 @@ def test_api_accepts_the_users_order_reference_as_reference(make_app):
     assert response.status_code == 201
     assert response.get_json()["reference"].startswith("HC-")
     assert tickets(app)[0].order_reference == "PR-77"
+
+
+def test_a_retry_with_the_same_idempotency_key_never_makes_a_second_ticket(make_app):
+    app = make_app()
+    client = app.test_client()
+    key = {"Idempotency-Key": "3f1c2a9e-7d41-4b7e-9a0c-5d2f8e6b1a77", **BROWSER}
+    first = client.post("/api/v1/tickets", json=GOOD, headers=key)
+    again = client.post("/api/v1/tickets", json=GOOD, headers=key)
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == first.get_json()  # the same reference and private link
+    assert len(tickets(app)) == 1
+    assert client.get(again.get_json()["status_url"], headers=BROWSER).status_code == 200
+    changed = client.post("/api/v1/tickets", json={**GOOD, "subject": "Other"}, headers=key)
+    assert changed.status_code == 409
+    assert "Idempotency-Key" in changed.get_json()["error"]["fields"]
+    bad = client.post("/api/v1/tickets", json=GOOD, headers={"Idempotency-Key": "short",
+                                                             **BROWSER})
+    assert bad.status_code == 400 and "Idempotency-Key" in bad.get_json()["error"]["fields"]
+    assert len(tickets(app)) == 1
+
+
+def test_the_contact_form_sent_twice_makes_one_ticket(make_app):
+    app = make_app()
+    client = app.test_client()
+    html = client.get("/contact", headers=BROWSER).get_data(as_text=True)
+    import re
+
+    form = {**GOOD, "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', html)[1],
+            "submission_key": re.search(r'name="submission_key" value="([^"]+)"', html)[1]}
+    first = client.post("/contact", data=form, headers=BROWSER)
+    second = client.post("/contact", data=form, headers=BROWSER)  # a double click, a retry
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(tickets(app)) == 1
+    edited = client.post("/contact", data={**form, "description": "More detail."},
+                         headers=BROWSER)  # back, changed, sent again: a new request
+    assert edited.status_code == 302 and len(tickets(app)) == 2

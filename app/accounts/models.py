@@ -1,11 +1,11 @@
-"""Staff users and failed sign-in attempts."""
+"""Staff users and their signed-in sessions."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.events.models import BigId, UTCDateTime, utcnow
@@ -31,6 +31,13 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The sign-in this request belongs to (set by the user loader, not stored on the row).
+    session_token = None
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the user and the sign-in, so that signing out (which
+        deletes the sign-in) ends every copy of that cookie."""
+        return f"{self.id}:{self.session_token}"
 
     @property
     def is_active(self) -> bool:  # flask-login refuses inactive users
@@ -40,11 +47,12 @@ class User(UserMixin, db.Model):
         return permission in PERMISSIONS.get(self.role, set())
 
 
-class LoginFailure(db.Model):
-    """One failed sign-in, by a keyed hash of the email typed (known account or not)."""
+class StaffSession(db.Model):
+    """One sign-in, by a hash of its token; deleted by signing out."""
 
-    __tablename__ = "login_failures"
+    __tablename__ = "staff_sessions"
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    email_hash: Mapped[str] = mapped_column(String(64), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

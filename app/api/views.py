@@ -21,7 +21,13 @@ from app.i18n import current_language
 from app.search import QueryError
 from app.search.searcher import MAX_PAGE_SIZE
 from app.sessions.web import COOKIE_NAME, current_session_id
-from app.tickets.service import RateLimited, TicketValidationError, validate_ticket
+from app.tickets.service import (
+    IdempotencyConflict,
+    RateLimited,
+    TicketValidationError,
+    check_idempotency_key,
+    validate_ticket,
+)
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -140,10 +146,8 @@ def vote(slug: str):
         stored = cast_vote(session_id, article.slug, article.journey, body.get("helpful"),
                            body.get("reason"), body.get("comment"))
     except VoteError as error:
-        return jsonify({"error": {"status": 400, "message": error.message,
-                                  "fields": {error.field: error.message}}}), 400
-    return jsonify({"slug": article.slug, "helpful": stored.helpful, "reason": stored.reason,
-                    "comment": stored.comment}), 200
+        return error_response(400, error.message, fields={error.field: error.message})
+    return jsonify({"slug": article.slug, **stored}), 200
 
 
 @api.post("/tickets")
@@ -151,20 +155,25 @@ def create_ticket():
     center = helpcenter()
     body = json_object()
     try:
+        key = check_idempotency_key(request.headers.get("Idempotency-Key"))
         ticket_request = replace(validate_ticket(body), lang=current_language())
-        ticket, token = current_app.extensions["tickets"].submit(
+        receipt = current_app.extensions["tickets"].submit(
             ticket_request, session_id=current_session_id(), remote_address=request.remote_addr,
             article=center.catalog.get(ticket_request.article_slug or ""),
-            titles={a.slug: a.title for a in center.catalog.all()},
+            titles={a.slug: a.title for a in center.catalog.all()}, idempotency_key=key,
         )
     except TicketValidationError as error:
-        return jsonify({"error": {"status": 400, "message": "Some fields need attention.",
-                                  "fields": error.errors}}), 400
+        return error_response(400, "Some fields need attention.", fields=error.errors)
+    except IdempotencyConflict as error:
+        return error_response(409, str(error), fields={"Idempotency-Key": str(error)})
     except RateLimited as error:
         return error_response(429, str(error))
-    return jsonify({
-        "reference": ticket.reference,
-        "priority": ticket.priority,
-        "status_url": url_for("site.ticket_status", reference=ticket.reference, token=token,
-                              _external=True),
-    }), 201
+    response = jsonify({
+        "reference": receipt.reference,
+        "priority": receipt.priority,
+        "status_url": url_for("site.ticket_status", reference=receipt.reference,
+                              token=receipt.token, _external=True),
+    })
+    if receipt.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response, 200 if receipt.replayed else 201

@@ -41,7 +41,7 @@ def validate_vote(helpful: object, reason: object = None, comment: object = None
         return True, None, None
     if reason in (None, ""):
         reason = None
-    elif reason not in NO_REASONS:
+    elif not isinstance(reason, str) or reason not in NO_REASONS:
         raise VoteError("reason", f"'reason' must be one of: {', '.join(NO_REASONS)}.")
     if comment in (None, ""):
         comment = None
@@ -64,8 +64,11 @@ def cast_vote(
     reason: object = None,
     comment: object = None,
     at: datetime | None = None,
-) -> Vote:
-    """Store the session's vote on an article, replacing its earlier vote. Commits."""
+) -> dict[str, object]:
+    """Store the session's vote on an article, replacing its earlier vote. Commits.
+
+    Returns what was stored (helpful, reason, comment) without reading the row again after
+    the commit: a connection lost then must not turn a stored vote into an error."""
     helpful, reason, comment = validate_vote(helpful, reason, comment)
     at = at or utcnow()
     for _ in range(2):  # a concurrent first vote from the same session: retry as an update
@@ -79,9 +82,10 @@ def cast_vote(
         vote.helpful, vote.reason, vote.comment = helpful, reason, comment
         vote.updated_at = at
         touch(session_id, at)
+        stored = {"helpful": helpful, "reason": reason, "comment": comment}
         try:
             db.session.commit()
-            return vote
+            return stored
         except IntegrityError:
             db.session.rollback()
     raise VoteError("helpful", "Your vote could not be saved; please try again.")

@@ -15,7 +15,7 @@ from app.text import Text
 from app.tickets import outbox
 from app.tickets.channels import configured_channels, reply_channel
 from app.tickets.models import Ticket
-from app.tickets.service import TicketRequest, create_ticket
+from app.tickets.service import TicketReceipt, TicketRequest, create_ticket
 
 log = logging.getLogger(__name__)
 
@@ -43,19 +43,24 @@ class TicketDesk:
 
     def submit(self, request: TicketRequest, *, session_id: str | None,
                remote_address: str | None, article: Article | None,
-               titles: dict[str, str]) -> tuple[Ticket, str]:
+               titles: dict[str, str], idempotency_key: str | None = None) -> TicketReceipt:
         """Store the ticket (and what it owes each channel), then start delivery."""
-        ticket, token = create_ticket(
+        receipt = create_ticket(
             request, session_id=session_id, client_hash=self.client_hash(remote_address),
             article=article, titles=titles, channels=list(self.channels),
             rate_limit=self.rate_limit, rate_window=self.rate_window,
+            idempotency_key=idempotency_key, secret=self._secret,
         )
-        self._start_delivery(ticket.id)
-        return ticket, token
+        if not receipt.replayed:
+            self._start_delivery(receipt.id)
+        return receipt
 
     def _start_delivery(self, ticket_id: int) -> None:
         if self.delivery_mode == "inline":
-            self.deliver(ticket_id=ticket_id)
+            try:
+                self.deliver(ticket_id=ticket_id)
+            except Exception:  # stored is what the user was promised; the outbox retries
+                log.exception("inline delivery of ticket %s failed", ticket_id)
         elif self.delivery_mode == "background":
             threading.Thread(target=self._deliver_in_background, args=(ticket_id,),
                              daemon=True).start()

@@ -18,6 +18,8 @@ class Ticket(db.Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     status_token_hash: Mapped[str] = mapped_column(String(64))
+    # Keyed hash of the client's idempotency key: a retry never stores a second ticket.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     email: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)

@@ -44,6 +44,23 @@ class RateLimited(RuntimeError):
     """Too many tickets from one client; the message says when to try again."""
 
 
+class IdempotencyConflict(ValueError):
+    """An idempotency key sent again with a different request."""
+
+
+@dataclass(frozen=True)
+class TicketReceipt:
+    """What the user is told about a stored ticket, read before the commit: answering needs
+    no further database round trip, so a connection lost after the commit cannot turn a
+    stored ticket into an error (and a retry into a second ticket)."""
+
+    id: int
+    reference: str
+    priority: str
+    token: str
+    replayed: bool = False  # the same idempotency key was sent before: nothing new stored
+
+
 @dataclass(frozen=True)
 class TicketRequest:
     email: str
@@ -88,8 +105,42 @@ def validate_ticket(data: Mapping[str, object]) -> TicketRequest:
                          article_slug=values.get("article"))
 
 
+IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{8,200}$")
+
+
+def check_idempotency_key(key: str | None) -> str | None:
+    """A client's retry key: 8 to 200 visible ASCII characters (a UUID fits), or None."""
+    if key is None or key == "":
+        return None
+    if not IDEMPOTENCY_KEY_PATTERN.match(key):
+        raise TicketValidationError({"Idempotency-Key": Text(
+            "must be 8 to 200 visible ASCII characters, such as a UUID")})
+    return key
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def idempotency_hash(key: str, secret: bytes) -> str:
+    return hmac.new(secret, b"ticket-key:" + key.encode(), hashlib.sha256).hexdigest()
+
+
+def idempotent_token(key: str, secret: bytes) -> str:
+    """The status token of a ticket sent with an idempotency key: derived from the key, so a
+    retry can be given the same private link; unguessable without both key and secret."""
+    return hmac.new(secret, b"ticket-status:" + key.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _replay(key_hash: str, request: TicketRequest, token: str) -> TicketReceipt | None:
+    ticket = db.session.scalar(select(Ticket).where(Ticket.idempotency_key == key_hash))
+    if ticket is None:
+        return None
+    if (ticket.email, ticket.subject, ticket.description) != (
+            request.email, request.subject, request.description):
+        raise IdempotencyConflict(Text("This idempotency key was already used for a different "
+                                       "request."))
+    return TicketReceipt(ticket.id, ticket.reference, ticket.priority, token, replayed=True)
 
 
 def token_matches(ticket: Ticket, token: str | None) -> bool:
@@ -126,15 +177,29 @@ def create_ticket(
     rate_limit: int = 5,
     rate_window: timedelta = timedelta(hours=1),
     now: datetime | None = None,
-) -> tuple[Ticket, str]:
-    """Store the ticket with its context and outbox rows; return it and its status token."""
+    idempotency_key: str | None = None,
+    secret: bytes = b"",
+) -> TicketReceipt:
+    """Store the ticket with its context and outbox rows, once per idempotency key.
+
+    A request sent again with the key of a stored ticket stores nothing and gets that
+    ticket's receipt back (``replayed``), even when the first answer was lost.
+    """
     now = now or utcnow()
+    key_hash = token = None
+    if idempotency_key:
+        key_hash = idempotency_hash(idempotency_key, secret)
+        token = idempotent_token(idempotency_key, secret)
+        replayed = _replay(key_hash, request, token)
+        if replayed:
+            return replayed
     check_rate_limit(client_hash, rate_limit, rate_window, now)
     priority, reason = classify(request.subject, request.description, article)
-    token = secrets.token_urlsafe(24)
+    token = token or secrets.token_urlsafe(24)
     for _ in range(5):  # a reference collision is astronomically rare; retry if it happens
         ticket = Ticket(
             reference=new_reference(), status_token_hash=hash_token(token),
+            idempotency_key=key_hash,
             email=request.email, subject=request.subject, description=request.description,
             order_reference=request.order_reference, priority=priority, priority_reason=reason,
             journey=article.journey if article else None,
@@ -155,8 +220,12 @@ def create_ticket(
             db.session.flush()
         except IntegrityError:
             db.session.rollback()
+            replayed = key_hash and _replay(key_hash, request, token)
+            if replayed:  # the same key arrived twice at once: the other request stored it
+                return replayed
             continue
+        receipt = TicketReceipt(ticket.id, ticket.reference, ticket.priority, token)
         record(TICKET_CREATED, session_id, now, article_slug=ticket.article_slug,
                journey=ticket.journey)  # commits the ticket, its outbox rows and the event
-        return ticket, token
+        return receipt
     raise RuntimeError("could not allocate a unique ticket reference")
