@@ -58,7 +58,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(IndexUnavailable)
     def handle_index_unavailable(error: IndexUnavailable):
         log.error("search index unavailable: %s", error)
-        app.extensions["helpcenter"].index_failed()
+        app.extensions["helpcenter"].index_failed(error)
         return error_response(503, Text("Search is being rebuilt. Please try again in a few "
                                         "seconds."), Text("Temporarily unavailable"))
 

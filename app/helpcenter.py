@@ -10,6 +10,7 @@ from typing import Any
 from app.content import Article, ContentSet, Journey, load_content
 from app.content.journeys import JOURNEYS_FILE, load_journeys
 from app.search import (
+    IndexDamaged,
     IndexStore,
     IndexUnavailable,
     SearchPage,
@@ -40,6 +41,7 @@ class HelpCenter:
         self._journeys: tuple[float, list[Journey]] | None = None
         self._journeys_lock = threading.Lock()
         self._index_verified = False
+        self._verify_deep = False
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> HelpCenter:
@@ -61,9 +63,9 @@ class HelpCenter:
     def load_content(self) -> ContentSet:
         return load_content(self.content_dir)
 
-    def ensure_index(self) -> indexer.IndexReport | None:
+    def ensure_index(self, deep: bool = False) -> indexer.IndexReport | None:
         """Build the index if it is missing or unreadable; other processes wait, then reuse it."""
-        report = indexer.ensure_index(self.store, self.load_content)
+        report = indexer.ensure_index(self.store, self.load_content, deep)
         if report:
             log.warning(report.summary())
         return report
@@ -73,13 +75,24 @@ class HelpCenter:
         if self._index_verified and self.store.current_generation() is not None:
             return
         self.search_service.pool.close()
-        self.ensure_index()
-        self._index_verified = True
+        self.ensure_index(self._verify_deep)
+        self._index_verified, self._verify_deep = True, False
 
-    def index_failed(self) -> None:
-        """Called when the index could not be read: verify (and rebuild) on the next request."""
+    def index_failed(self, error: Exception | None = None) -> None:
+        """Called when the index could not be read: verify (and rebuild) on the next request;
+        after a read failure (damage), every posting is checked."""
         self._index_verified = False
+        self._verify_deep = self._verify_deep or isinstance(error, IndexDamaged)
         self.search_service.pool.close()
+
+    def recover(self, error: IndexUnavailable) -> None:
+        """Rebuild a missing or damaged index now. A read failure on an index that passes the
+        full check was not damage: it is raised again (a bug must not hide as a rebuild)."""
+        self.index_failed(error)
+        report = self.ensure_index(self._verify_deep)
+        if report is None and isinstance(error, IndexDamaged) and error.__cause__ is not None:
+            raise error.__cause__
+        self._index_verified, self._verify_deep = True, False
 
     def rebuild_index(self) -> indexer.IndexReport:
         return indexer.rebuild(self.store, self.load_content())
@@ -97,9 +110,8 @@ class HelpCenter:
         then the query is retried."""
         try:
             return self.search_service.search(text, journey, page, page_size, lang)
-        except IndexUnavailable:
-            self.index_failed()
-            self.ensure_ready()
+        except IndexUnavailable as error:
+            self.recover(error)
             return self.search_service.search(text, journey, page, page_size, lang)
 
     def journeys(self) -> list[Journey]:

@@ -183,3 +183,52 @@ def test_title_vectors_are_stored_and_reused(small_site, monkeypatch):
                   "title: Vouchers\nsummary: Redeem a voucher.", body="Voucher codes.\n")
     indexer.rebuild(store, load_content(content_dir))
     assert embedded == ["Vouchers"]  # the other titles' vectors came from the live index
+
+
+def damage_in_place(store: IndexStore, start: float = 0.3) -> None:
+    """Overwrite the live segment from ``start`` of its length with random bytes, keeping
+    its size (a disk or copy fault, not a missing file)."""
+    import os
+
+    live = store.path_of(store.current_generation())
+    for segment in live.glob("*.seg"):
+        size = segment.stat().st_size
+        with segment.open("r+b") as handle:
+            handle.seek(int(size * start))
+            handle.write(os.urandom(size - int(size * start)))
+
+
+@pytest.mark.parametrize("start", [0.3, 0.6, 0.9])
+def test_an_index_damaged_in_place_is_rebuilt_by_the_search_that_finds_it(helpcenter, start):
+    helpcenter.rebuild_index()
+    damage_in_place(helpcenter.store, start)
+    helpcenter.search_service.pool.close()
+    results = helpcenter.search("refund status")  # a question never asked: no cached answer
+    assert results.total > 0
+    assert helpcenter.search_service.health()["ok"]
+
+
+def test_a_failure_that_is_not_damage_is_not_hidden_by_a_rebuild(helpcenter, monkeypatch):
+    helpcenter.ensure_ready()
+    generation = helpcenter.store.current_generation()
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug in ranking")
+
+    monkeypatch.setattr(helpcenter.search_service, "_run", broken)
+    with pytest.raises(ZeroDivisionError):
+        helpcenter.search("a question about ranking bugs")
+    assert helpcenter.store.current_generation() == generation  # the sound index was kept
+
+
+def test_healthz_reports_a_damaged_index_and_the_next_request_repairs_it(make_app, tmp_path):
+    app = make_app(KB_INDEX_DIR=str(tmp_path / "index"))
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    damage_in_place(app.extensions["helpcenter"].store)
+    app.extensions["helpcenter"].search_service.pool.close()
+    damaged = client.get("/healthz")
+    assert damaged.status_code == 503 and damaged.get_json()["index"]["damaged"]
+    assert client.get("/healthz").status_code == 200
+    found = client.get("/api/v1/search?q=refund").get_json()
+    assert found["total"] > 0

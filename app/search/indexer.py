@@ -60,15 +60,17 @@ def title_vectors(articles: list[Article], known: dict[str, bytes] | None = None
 
 
 def _known_vectors(store: IndexStore) -> dict[str, bytes]:
-    """Title vectors of the live generation, reused by a full rebuild."""
+    """Title vectors of the live generation, reused by a full rebuild (none when the live
+    generation is missing or damaged: that is when a rebuild matters most)."""
     try:
         _, ix = store.open()
-    except IndexUnavailable:
+        with ix.searcher() as searcher:
+            known = {doc["title"]: doc["title_vector"] for doc in searcher.all_stored_fields()
+                     if doc.get("title_vector")}
+        ix.close()
+    except Exception as error:  # noqa: BLE001 - titles are embedded again instead
+        log.warning("title vectors of the live index not reused (%s)", error)
         return {}
-    with ix.searcher() as searcher:
-        known = {doc["title"]: doc["title_vector"] for doc in searcher.all_stored_fields()
-                 if doc.get("title_vector")}
-    ix.close()
     return known
 
 
@@ -216,25 +218,41 @@ def index_article(store: IndexStore, article: Article) -> None:
         ix.close()
 
 
-def ensure_index(store: IndexStore, content_loader) -> IndexReport | None:
+def ensure_index(store: IndexStore, content_loader, deep: bool = False) -> IndexReport | None:
     """Open the index; if it is missing, damaged or of an old schema, rebuild it from content.
 
-    The check is repeated under the writer lock so that, when several workers start at once,
-    one rebuilds and the others find its result.
+    ``deep`` reads every stored article and every posting (after a read failed); otherwise
+    the first of each. The check is repeated under the writer lock so that, when several
+    workers start at once, one rebuilds and the others find its result.
     """
-    if _readable(store):
+    if _readable(store, deep):
         return None
     with store.lock():
-        if _readable(store):
+        if _readable(store, deep):
             return None
         return _rebuild_locked(store, content_loader())
 
 
-def _readable(store: IndexStore) -> bool:
+def check_readable(searcher: Any, deep: bool = False) -> None:
+    """Read stored articles and postings of every field; raises whatever damaged files raise."""
+    reader = searcher.reader()
+    searcher.doc_count()
+    stored = reader.all_stored_fields()
+    for _ in stored if deep else [next(iter(stored), None)]:
+        pass
+    for name in reader.indexed_field_names():
+        for number, term in enumerate(reader.lexicon(name)):
+            if number and not deep:
+                break
+            for _ in reader.postings(name, term).all_items():
+                pass
+
+
+def _readable(store: IndexStore, deep: bool = False) -> bool:
     try:
         _, ix = store.open()
         with ix.searcher() as searcher:
-            searcher.doc_count()
+            check_readable(searcher, deep)
         ix.close()
         return True
     except IndexUnavailable as error:

@@ -41,7 +41,7 @@ from app.search.schema import (
     spelling_analyzer,
 )
 from app.search.snippets import make_snippet
-from app.search.store import IndexStore, IndexUnavailable
+from app.search.store import IndexDamaged, IndexStore, IndexUnavailable
 from app.text import Text
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
@@ -247,11 +247,20 @@ class SearcherPool:
     def searcher(self) -> Iterator[tuple[Searcher, tuple[str, int]]]:
         """Yield an up-to-date searcher and the index version it reads."""
         generation, searcher = self._acquire()
+        damaged = False
         try:
             yield searcher, (generation, searcher.reader().generation())
+        except (QueryError, IndexUnavailable):
+            raise
+        except Exception as error:
+            # Any failure while reading counts as damage: the caller verifies and rebuilds.
+            damaged = True
+            raise IndexDamaged(f"index {generation} could not be read: {error!r}") from error
         finally:
             with self._lock:
-                if generation == self._generation and len(self._idle) < self.MAX_IDLE:
+                if damaged:
+                    searcher.close()
+                elif generation == self._generation and len(self._idle) < self.MAX_IDLE:
                     self._idle.append(searcher)
                 else:
                     searcher.close()
@@ -279,6 +288,10 @@ class SearcherPool:
                     if isinstance(error, IndexUnavailable):
                         raise
                     raise IndexUnavailable(f"index {current} vanished while opening") from error
+            except Exception as error:  # Whoosh fails in many ways on damaged files
+                with self._lock:
+                    self._forget()
+                raise IndexDamaged(f"index {current} could not be opened: {error!r}") from error
         raise AssertionError("unreachable")
 
     def _reopen(self, generation: str | None) -> None:
@@ -508,8 +521,13 @@ class SearchService:
             return version
 
     def health(self) -> dict[str, Any]:
+        """Whether the live index reads: its first stored article and the first postings of
+        every field are read, so damaged files are noticed, not only a missing index."""
+        from app.search.indexer import check_readable
+
         try:
             with self.pool.searcher() as (searcher, version):
+                check_readable(searcher)
                 return {"ok": True, "generation": version[0], "articles": searcher.doc_count()}
         except IndexUnavailable as error:
-            return {"ok": False, "error": str(error)}
+            return {"ok": False, "damaged": isinstance(error, IndexDamaged), "error": str(error)}

@@ -36,6 +36,11 @@ class IndexUnavailable(RuntimeError):
     """There is no usable index: it has not been built, or it cannot be opened."""
 
 
+class IndexDamaged(IndexUnavailable):
+    """The index opened but failed while being read: its files are damaged (or, when a full
+    check of every posting then passes, the failure was not the index's)."""
+
+
 class IndexStore:
     def __init__(self, root: Path, lock_timeout: float = 300.0, embed_titles: bool = True
                  ) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from app import helpcenter
 from app.extensions import db
+from app.search import IndexDamaged
 
 health = Blueprint("health", __name__)
 
@@ -14,6 +15,8 @@ health = Blueprint("health", __name__)
 @health.get("/healthz")
 def healthz():
     index = helpcenter().search_service.health()
+    if not index["ok"]:
+        helpcenter().index_failed(IndexDamaged(index["error"]) if index.get("damaged") else None)
     try:
         db.session.execute(text("SELECT 1"))
         database = {"ok": True}
