@@ -32,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
     from app.accounts import models as _accounts  # noqa: F401
+    from app.content import journal as _journal  # noqa: F401
     from app.editor import models as _editor  # noqa: F401
     from app.events import models as _events  # noqa: F401  (register tables with SQLAlchemy)
     from app.metrics import models as _metrics  # noqa: F401
@@ -51,6 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from app import cli, errors, i18n, input_guard, ratelimit, security
     from app.api.views import api
     from app.auth.views import auth
+    from app.content import sync as content_sync
     from app.dashboard.views import dashboard
     from app.editor.views import editor
     from app.inbox.views import inbox_blueprint
@@ -75,6 +77,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     cli.init_app(app)
     ratelimit.init_app(app)  # after the blueprints: it limits their views
+    content_sync.init_app(app)
     return app
 
 

@@ -45,12 +45,14 @@ DEFAULTS: dict[str, Any] = {
     "KB_RATELIMIT_SEARCH": "300 per minute",
     "KB_RATELIMIT_SIGNIN": "30 per minute",
     "KB_TRUSTED_PROXIES": 0,
+    "KB_CONTENT_SOURCE": "files",
+    "KB_CONTENT_SYNC_SECONDS": 2.0,
 }
 
 _INT_KEYS = {"KB_SEARCH_PAGE_SIZE", "KB_MAX_QUERY_LENGTH", "KB_TICKET_RATE_LIMIT",
              "KB_TICKET_RATE_WINDOW_MINUTES", "KB_TICKET_WINDOW_HOURS", "KB_MAX_IMAGE_BYTES",
              "KB_TRUSTED_PROXIES"}
-_FLOAT_KEYS = {"KB_FLAG_THRESHOLD", "KB_SEARCH_LEARNING_HALF_LIFE_DAYS"}
+_FLOAT_KEYS = {"KB_FLAG_THRESHOLD", "KB_SEARCH_LEARNING_HALF_LIFE_DAYS", "KB_CONTENT_SYNC_SECONDS"}
 _LIST_KEYS = {"KB_RESPONSE_MINUTES"}
 _WORD_LIST_KEYS = {"KB_LANGUAGES"}
 _SWITCH_KEYS = {"KB_SEARCH_LEARNING", "KB_SEARCH_EMBEDDINGS", "KB_RATELIMIT_ENABLED"}
@@ -132,6 +134,9 @@ def load_config(overrides: dict[str, Any] | None, instance_path: Path) -> dict[s
             raise RuntimeError("SECRET_KEY must be set in the environment when KB_ENV=production")
         config["SECRET_KEY"] = _instance_secret(instance_path)
 
+    if config["KB_CONTENT_SOURCE"] not in {"files", "database"}:
+        raise RuntimeError(f"KB_CONTENT_SOURCE={config['KB_CONTENT_SOURCE']!r} is not valid: "
+                           "expected files or database")
     if config["KB_TICKET_DELIVERY"] not in {"background", "inline", "off"}:
         raise RuntimeError("KB_TICKET_DELIVERY must be background, inline or off")
     config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(config["DATABASE_URL"])

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.content import Article, ContentSet, Journey, load_content
+from app.content.journal import journal_for
 from app.content.journeys import JOURNEYS_FILE, load_journeys
 from app.search import (
     IndexDamaged,
@@ -32,8 +33,11 @@ class HelpCenter:
         page_size: int = 10,
         max_query_length: int = 300,
         default_language: str = "en",
+        content_source: str = "files",
     ) -> None:
         self.content_dir = Path(content_dir)
+        self.content_source = content_source
+        self.journal = journal_for(content_source, self.content_dir)
         self.store = IndexStore(Path(index_dir))
         self.search_service = SearchService(self.store, page_size, max_query_length)
         self.search_service.synonyms = SynonymsFile(self.content_dir / SYNONYMS_FILE)
@@ -51,6 +55,7 @@ class HelpCenter:
             page_size=config["KB_SEARCH_PAGE_SIZE"],
             max_query_length=config["KB_MAX_QUERY_LENGTH"],
             default_language=config.get("KB_DEFAULT_LANGUAGE", "en"),
+            content_source=config.get("KB_CONTENT_SOURCE", "files"),
         )
         if not config.get("KB_SEARCH_EMBEDDINGS", True):
             center.search_service.embedding_weight = 0.0

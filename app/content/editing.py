@@ -14,6 +14,7 @@ from typing import Any
 
 from app.content.fields import SLUG_PATTERN
 from app.content.frontmatter import parse_front_matter
+from app.content.journal import ContentConflict, ContentJournal, FilesOnly, relative
 from app.content.loader import check_article
 from app.content.models import Article
 from app.content.problems import Problem
@@ -79,8 +80,12 @@ def save_article(
     existing: Article | None,
     known_slugs: set[str],
     today: date | None = None,
+    journal: ContentJournal | None = None,
 ) -> SaveOutcome:
-    """Validate and write ``submission``; the caller records the revision and re-indexes."""
+    """Validate and write ``submission``; the caller records the revision and re-indexes.
+
+    The ``journal`` (content kept in the database, several nodes) claims the change first:
+    a save based on a version another node replaced meanwhile is a conflict there too."""
     today = today or date.today()
     text = article_text({**submission.fields, "updated": today}, submission.body)
     outcome = SaveOutcome(text=text)
@@ -117,6 +122,16 @@ def save_article(
     errors = _errors_by_field(problems, text)
     if article is None or errors:
         outcome.errors = errors or {"body": [Text("The article is not valid.")]}
+        return outcome
+    changes = [(relative(path, content_dir), text.encode("utf-8"),
+                current if old_path == path else None)]
+    if old_path != path:
+        changes.append((relative(old_path, content_dir), None, current))
+    try:
+        (journal or FilesOnly()).record(changes)
+    except ContentConflict as conflict:
+        saved_now = (conflict.current or b"").decode("utf-8", "replace")
+        outcome.conflict_diff = unified_diff(saved_now, text, "saved meanwhile", "your version")
         return outcome
     try:
         write_atomically(path, text, new=existing is None or old_path != path)

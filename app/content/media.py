@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.content.fields import slugify
+from app.content.journal import ContentConflict, ContentJournal, FilesOnly
 from app.content.writer import write_bytes_atomically
 from app.text import Text, TextError
 
@@ -37,7 +38,8 @@ def _size(count: int) -> Text:
             else Text("%(count)s KB", count=f"{count / 1024:.0f}"))
 
 
-def save_image(media_dir: Path, filename: str, data: bytes, max_bytes: int) -> str:
+def save_image(media_dir: Path, filename: str, data: bytes, max_bytes: int,
+               journal: ContentJournal | None = None) -> str:
     """Store ``data`` under a new, safe name in ``media_dir`` and return that name."""
     if not data:
         raise MediaError(Text("Choose an image file to upload."))
@@ -57,8 +59,9 @@ def save_image(media_dir: Path, filename: str, data: bytes, max_bytes: int) -> s
         if (media_dir / name).exists():
             continue
         try:
+            (journal or FilesOnly()).record([(f"{media_dir.name}/{name}", data, None)])
             write_bytes_atomically(media_dir / name, data, new=True)
-        except FileExistsError:  # another upload took the name a moment ago
+        except (FileExistsError, ContentConflict):  # another upload took the name just now
             continue
         return name
     raise MediaError(Text("Too many images are named %(stem)s; rename the file and try again.",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app.content.editing import RESERVED_SLUGS, SaveOutcome, Submission, save_article
 from app.content.fields import slugify
+from app.content.journal import ContentJournal
 from app.tickets.models import Ticket
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -53,8 +54,8 @@ def ticket_submission(ticket: Ticket, journey_slugs: list[str], taken: set[str])
 
 
 def save_ticket_draft(ticket: Ticket, *, content_dir: Path, journey_slugs: list[str],
-                      taken: set[str]) -> SaveOutcome:
+                      taken: set[str], journal: ContentJournal | None = None) -> SaveOutcome:
     """Write the draft into content/ (validated like any save); nothing is published."""
     submission = ticket_submission(ticket, journey_slugs, taken)
     return save_article(submission, content_dir=content_dir, journey_slugs=set(journey_slugs),
-                        existing=None, known_slugs=taken)
+                        existing=None, known_slugs=taken, journal=journal)

@@ -49,7 +49,7 @@ def synonyms():
 def save_synonyms():
     lines = request.form.get("lines", "")
     outcome = save_lines(helpcenter().content_dir / SYNONYMS_FILE, lines,
-                         request.form.get("base_hash", ""))
+                         request.form.get("base_hash", ""), journal=helpcenter().journal)
     if outcome.saved:
         record_synonyms_change(outcome, current_user.id, current_user.email)
         return redirect(url_for("editor.synonyms", saved=1))

@@ -42,7 +42,7 @@ def upload_media():
             raise MediaError(Text("Choose an image file to upload."))
         name = save_image(helpcenter().content_dir / MEDIA_DIR, upload.filename or "",
                           upload.read(current_app.config["KB_MAX_IMAGE_BYTES"] + 1),
-                          current_app.config["KB_MAX_IMAGE_BYTES"])
+                          current_app.config["KB_MAX_IMAGE_BYTES"], journal=helpcenter().journal)
     except MediaError as error:
         message = str(error)  # a Text, shown translated
         if wants_json:

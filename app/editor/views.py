@@ -185,7 +185,7 @@ def _save(slug: str | None, form):
     submission = _submission_from_form(slug or form.get("slug", ""), base_hash, form)
     outcome = save_article(
         submission, content_dir=center.content_dir, journey_slugs=_journey_slugs(),
-        existing=article, known_slugs=known_slugs(),
+        existing=article, known_slugs=known_slugs(), journal=center.journal,
     )
     if not outcome.saved:
         return _render_form(article, values, errors=outcome.errors,

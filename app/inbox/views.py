@@ -113,7 +113,7 @@ def turn_into_article(reference: str):
     center = helpcenter()
     outcome = save_ticket_draft(found, content_dir=center.content_dir,
                                 journey_slugs=[j.slug for j in center.journeys()],
-                                taken=known_slugs())
+                                taken=known_slugs(), journal=center.journal)
     if not outcome.saved:
         problems = "; ".join(translate(m) for messages in outcome.errors.values()
                              for m in messages)

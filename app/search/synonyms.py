@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 from whoosh.query import Or, Phrase, Query, Term
 
+from app.content.journal import ContentConflict, ContentJournal, FilesOnly
 from app.content.writer import write_atomically
 from app.search.rerank import terms
 from app.text import Text
@@ -178,7 +179,8 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def save_lines(path: Path, lines: str, base_hash: str) -> SynonymsSave:
+def save_lines(path: Path, lines: str, base_hash: str,
+               journal: ContentJournal | None = None) -> SynonymsSave:
     """Write the groups in ``lines`` to ``path`` unless a line is unusable or the file is no
     longer the one ``base_hash`` names (the hash of its text when the editor opened it)."""
     groups, errors = parse_lines(lines)
@@ -190,6 +192,11 @@ def save_lines(path: Path, lines: str, base_hash: str) -> SynonymsSave:
     text = file_text(groups, leading_comments(current))
     if parse_synonyms(text, str(path)) != groups:  # the YAML must read back as written
         raise SynonymsError(f"{path}: the groups did not survive writing")
+    try:
+        (journal or FilesOnly()).record([(path.name, text.encode("utf-8"),
+                                          text_hash(current) if path.is_file() else None)])
+    except ContentConflict:
+        return SynonymsSave(conflict=True)
     write_atomically(path, text)
     return SynonymsSave(saved=True, previous=current, text=text)
 

@@ -1,0 +1,110 @@
+"""Keep each node's content folder and index in step with the database (several nodes).
+
+With ``KB_CONTENT_SOURCE=database`` every process pulls what changed: once before its first
+request (a node that starts empty catches up before it answers; the first node on an empty
+database seeds it from its folder), then every ``KB_CONTENT_SYNC_SECONDS`` in a background
+thread, so an idle node is up to date too. A pull that changed files updates the index
+(incremental, under the index's writer lock, so the workers of one node share the work).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from app.content.journal import DatabaseJournal, PullReport, is_content_file
+from app.content.writer import write_bytes_atomically
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class ContentSync:
+    def __init__(self, app: Flask, interval: float) -> None:
+        self.app = app
+        self.center = app.extensions["helpcenter"]
+        self.journal: DatabaseJournal = self.center.journal
+        self.interval = interval
+        self._started_in: int | None = None  # the process (gunicorn forks after loading)
+        self._lock = threading.Lock()
+
+    def ensure_started(self) -> None:
+        """Before a process's first request: seed or catch up, then start pulling."""
+        if self._started_in == os.getpid():
+            return
+        with self._lock:
+            if self._started_in == os.getpid():
+                return
+            seeded = self.journal.seed()
+            if seeded:
+                log.info("content: the database was empty; %s files loaded from %s", seeded,
+                         self.journal.content_dir)
+            self.pull()
+            threading.Thread(target=self._run, name="content-sync", daemon=True).start()
+            self._started_in = os.getpid()
+
+    def pull(self) -> PullReport:
+        report = self.journal.pull()
+        if report.changed:
+            log.info("content: %s files written, %s deleted by other nodes",
+                     len(report.written), len(report.deleted))
+            self.center.update_index()
+        return report
+
+    def _run(self) -> None:
+        stop = threading.Event()
+        while not stop.wait(self.interval):
+            with self.app.app_context():
+                try:
+                    self.pull()
+                except Exception:  # the next round tries again; the site keeps serving
+                    log.exception("content sync failed")
+                finally:
+                    db.session.remove()
+
+
+@click.command("export")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def export_command(target: Path) -> None:
+    """Write the current content (the database's, or content/'s) to TARGET as files."""
+    center = current_app.extensions["helpcenter"]
+    if isinstance(center.journal, DatabaseJournal):
+        files = center.journal.files()
+    else:
+        root = center.content_dir
+        files = [(p.relative_to(root).as_posix(), p.read_bytes())
+                 for p in sorted(root.rglob("*")) if is_content_file(p, root)]
+    for path, data in files:
+        write_bytes_atomically(target / path, data)
+    click.echo(f"{len(files)} files written to {target}")
+
+
+@click.command("load")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--prune", is_flag=True, help="Also delete files that SOURCE does not have.")
+@with_appcontext
+def load_command(source: Path, prune: bool) -> None:
+    """Make the database hold SOURCE's files (KB_CONTENT_SOURCE=database): a docs-as-code
+    deploy. Every node picks the changes up within KB_CONTENT_SYNC_SECONDS."""
+    center = current_app.extensions["helpcenter"]
+    if not isinstance(center.journal, DatabaseJournal):
+        raise click.ClickException("KB_CONTENT_SOURCE is files: content/ is already the truth")
+    click.echo(f"{center.journal.import_folder(source, prune)} files changed")
+
+
+def init_app(app: Flask) -> None:
+    content_commands = app.cli.commands["content"]
+    content_commands.add_command(export_command)
+    content_commands.add_command(load_command)
+    if app.config["KB_CONTENT_SOURCE"] != "database":
+        return
+    sync = ContentSync(app, app.config["KB_CONTENT_SYNC_SECONDS"])
+    app.extensions["content_sync"] = sync
+    app.before_request(sync.ensure_started)
