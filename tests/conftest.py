@@ -156,6 +156,8 @@ def make_app(app, content_dir, tmp_path):
 
     yield factory
     for fresh, postgres_name in made:
+        if "content_sync" in fresh.extensions:
+            fresh.extensions["content_sync"].stop()
         with fresh.app_context():
             db.session.remove()
             db.engine.dispose()

@@ -33,6 +33,7 @@ class ContentSync:
         self.interval = interval
         self._started_in: int | None = None  # the process (gunicorn forks after loading)
         self._lock = threading.Lock()
+        self._stopped = threading.Event()
 
     def ensure_started(self) -> None:
         """Before a process's first request: seed or catch up, then start pulling."""
@@ -57,9 +58,12 @@ class ContentSync:
             self.center.update_index()
         return report
 
+    def stop(self) -> None:
+        """End the background pulls (tests; a process that is shutting down)."""
+        self._stopped.set()
+
     def _run(self) -> None:
-        stop = threading.Event()
-        while not stop.wait(self.interval):
+        while not self._stopped.wait(self.interval):
             with self.app.app_context():
                 try:
                     self.pull()
