@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup browser run serve db index test lint bench eval clean translations-extract
+.PHONY: setup browser run serve db index test lint bench load eval clean translations-extract
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,12 @@ bench: setup
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 	$(BIN)/python -m benchmarks.event_writes
 	$(BIN)/python -m benchmarks.dashboard
+
+# Mixed traffic with locust against gunicorn + PostgreSQL, then an exactly-once check of every
+# acknowledged vote and ticket (docs/reliability.md). LOAD_ARGS="--users 50 --seconds 60".
+load: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[load]'
+	$(BIN)/python -m benchmarks.load $(LOAD_ARGS)
 
 # Search quality on the shared evaluation sets (skips with a message where they are absent).
 EVAL_DIR ?= ../shared/eval

@@ -1,0 +1,182 @@
+"""``make load``: locust against gunicorn and PostgreSQL, then an exactly-once check.
+
+Starts a throw-away PostgreSQL database (SQLite when none answers), gunicorn with 3 workers
+on the demo content, and locust headless (50 users, 60 s; see benchmarks/locustfile.py), each
+pinned to its own core where ``taskset`` exists. Prints requests/s and p50/p95/p99 per
+endpoint, then reads the database: every acknowledged vote and ticket must be stored exactly
+once, nothing refused may be stored, and no request may have answered 5xx.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+import psycopg
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def pinned(core: int, command: list[str]) -> list[str]:
+    return ["taskset", "-c", str(core), *command] if shutil.which("taskset") else command
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def make_database(folder: Path) -> tuple[str, str | None]:
+    name = f"helpcenter_load_{secrets.token_hex(4)}"
+    try:
+        with psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=2) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error:
+        print("PostgreSQL did not answer: using SQLite (figures not comparable)")
+        return f"sqlite:///{folder / 'load.db'}", None
+    return ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", name
+
+
+def published_slugs(content: Path) -> list[str]:
+    sys.path.insert(0, str(PROJECT_ROOT))
+    from app.content import load_content
+
+    return [article.slug for article in load_content(content).published]
+
+
+def wait_for(url: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"{url} did not answer")
+
+
+def print_stats(prefix: Path) -> int:
+    """The per-endpoint table; returns how many requests failed."""
+    rows = list(csv.DictReader((prefix.parent / f"{prefix.name}_stats.csv").open()))
+    print(f"{'endpoint':<34}{'requests':>9}{'fail':>6}{'req/s':>8}{'p50':>7}{'p95':>7}{'p99':>7}")
+    for row in rows:
+        print(f"{row['Type'] + ' ' + row['Name']:<34}{row['Request Count']:>9}"
+              f"{row['Failure Count']:>6}{float(row['Requests/s']):>8.1f}"
+              f"{row['50%']:>7}{row['95%']:>7}{row['99%']:>7}")
+    print("(response times in ms)")
+    return int(next(r for r in rows if r["Name"] == "Aggregated")["Failure Count"])
+
+
+def check_exactly_once(database_url: str, record: list[dict]) -> list[str]:
+    """Problems found, empty when every acknowledged write is stored once and no other."""
+    import sqlalchemy as sa
+
+    from app.config import sqlalchemy_url
+
+    engine = sa.create_engine(sqlalchemy_url(database_url))
+    problems = []
+    with engine.connect() as conn:
+        stored_tickets = Counter(subject for (subject,) in conn.execute(sa.text(
+            "SELECT subject FROM tickets WHERE subject LIKE 'Load test %'")))
+        votes = {(session, slug): helpful for session, slug, helpful in conn.execute(
+            sa.text("SELECT session_id, article_slug, helpful FROM votes"))}
+    engine.dispose()
+    tickets = [r for r in record if r["kind"] == "ticket"]
+    acknowledged = {r["subject"] for r in tickets if r["status"] in (200, 201)}
+    refused = {r["subject"] for r in tickets if 400 <= r["status"] < 500}
+    problems += [f"ticket {s!r} stored {n} times" for s, n in stored_tickets.items() if n > 1]
+    problems += [f"acknowledged ticket {s!r} not stored" for s in acknowledged
+                 if s not in stored_tickets]
+    problems += [f"refused ticket {s!r} was stored" for s in refused if s in stored_tickets]
+    expected: dict[tuple[str, str], bool] = {}
+    for r in record:
+        if r["kind"] == "vote" and r["status"] == 200 and r["token"]:
+            expected[(hashlib.sha256(r["token"].encode()).hexdigest(), r["slug"])] = r["helpful"]
+    problems += [f"acknowledged vote {k} stored as {votes.get(k)}" for k, v in expected.items()
+                 if votes.get(k) is not v]
+    problems += [f"vote {k} stored but never acknowledged" for k in votes if k not in expected]
+    print(f"tickets: {len(acknowledged)} acknowledged, {sum(stored_tickets.values())} stored, "
+          f"{len(refused)} refused; votes: {len(expected)} acknowledged (session, article) "
+          f"pairs, {len(votes)} stored, "
+          f"{sum(1 for r in record if r['kind'] == 'vote' and r['status'] == 429)} refused")
+    return problems
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=3)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="helpcenter-load-"))
+    content = folder / "content"
+    shutil.copytree(PROJECT_ROOT / "content", content)
+    database_url, database_name = make_database(folder)
+    env = {**os.environ, "DATABASE_URL": database_url, "KB_CONTENT_DIR": str(content),
+           "KB_INDEX_DIR": str(folder / "index"), "SECRET_KEY": secrets.token_hex(16),
+           "KB_TRUSTED_PROXIES": "1", "KB_TICKET_DELIVERY": "off"}
+    flask = [str(BIN / "flask"), "--app", "wsgi"]
+    port = free_port()
+    server = None
+    try:
+        subprocess.run([*flask, "db", "upgrade"], cwd=PROJECT_ROOT, env=env, check=True,
+                       capture_output=True)
+        subprocess.run([*flask, "index", "rebuild"], cwd=PROJECT_ROOT, env=env, check=True,
+                       capture_output=True)
+        server = subprocess.Popen(pinned(0, [str(BIN / "gunicorn"), "--workers",
+                                             str(args.workers), "--bind", f"127.0.0.1:{port}",
+                                             "--log-level", "warning", "wsgi:app"]),
+                                  cwd=PROJECT_ROOT, env=env)
+        wait_for(f"http://127.0.0.1:{port}/healthz")
+        record_path, prefix = folder / "record.json", folder / "locust"
+        locust_env = {**env, "LOAD_RECORD": str(record_path),
+                      "LOAD_ARTICLES": ",".join(published_slugs(content))}
+        print(f"locust: {args.users} users for {args.seconds} s against gunicorn "
+              f"({args.workers} workers) on {database_url.split('://')[0]}")
+        subprocess.run(pinned(1, [str(BIN / "locust"), "-f", str(PROJECT_ROOT / "benchmarks" /
+                                                                   "locustfile.py"),
+                                  "--headless", "-u", str(args.users), "-r", "25", "-t",
+                                  f"{args.seconds}s", "--host", f"http://127.0.0.1:{port}",
+                                  "--csv", str(prefix), "--only-summary", "--loglevel",
+                                  "WARNING"]),
+                       cwd=PROJECT_ROOT, env=locust_env, check=False, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        failures = print_stats(prefix)
+        problems = check_exactly_once(database_url, json.loads(record_path.read_text()))
+        if failures:
+            problems.append(f"{failures} requests failed (5xx or no answer)")
+        for problem in problems[:20]:
+            print("FAIL:", problem)
+        print("exactly-once check:", "passed" if not problems else f"{len(problems)} problems")
+        if problems:
+            raise SystemExit(1)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        if database_name:
+            with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{database_name}" WITH (FORCE)')
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
