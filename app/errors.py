@@ -40,7 +40,7 @@ def discard_session() -> None:
     try:
         db.session.rollback()
     except Exception:  # noqa: BLE001 - the connection is gone either way
-        db.session.invalidate()
+        db.session().invalidate()
 
 
 def init_app(app: Flask) -> None:
@@ -81,7 +81,7 @@ def init_app(app: Flask) -> None:
         try:
             db.session.close()
         except Exception:  # noqa: BLE001 - the connection is gone either way
-            db.session.invalidate()
+            db.session().invalidate()
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -101,6 +101,8 @@ def check_exactly_once(database_url: str, record: list[dict]) -> list[str]:
     engine.dispose()
     tickets = [r for r in record if r["kind"] == "ticket"]
     acknowledged = {r["subject"] for r in tickets if r["status"] in (200, 201)}
+    # 4xx: refused, must not be stored. A 503 or a lost answer may or may not have been
+    # stored (the client retries with its key); only a duplicate would be wrong there.
     refused = {r["subject"] for r in tickets if 400 <= r["status"] < 500}
     problems += [f"ticket {s!r} stored {n} times" for s, n in stored_tickets.items() if n > 1]
     problems += [f"acknowledged ticket {s!r} not stored" for s in acknowledged
@@ -112,7 +114,10 @@ def check_exactly_once(database_url: str, record: list[dict]) -> list[str]:
             expected[(hashlib.sha256(r["token"].encode()).hexdigest(), r["slug"])] = r["helpful"]
     problems += [f"acknowledged vote {k} stored as {votes.get(k)}" for k, v in expected.items()
                  if votes.get(k) is not v]
-    problems += [f"vote {k} stored but never acknowledged" for k in votes if k not in expected]
+    unknown = {(hashlib.sha256(r["token"].encode()).hexdigest(), r["slug"]) for r in record
+               if r["kind"] == "vote" and r["token"] and (r["status"] >= 500 or not r["status"])}
+    problems += [f"vote {k} stored but never acknowledged" for k in votes
+                 if k not in expected and k not in unknown]
     print(f"tickets: {len(acknowledged)} acknowledged, {sum(stored_tickets.values())} stored, "
           f"{len(refused)} refused; votes: {len(expected)} acknowledged (session, article) "
           f"pairs, {len(votes)} stored, "
@@ -120,11 +125,72 @@ def check_exactly_once(database_url: str, record: list[dict]) -> list[str]:
     return problems
 
 
+def status_counts(prefix: Path) -> Counter:
+    """Failed requests by HTTP status, from locust's failures file."""
+    import re
+
+    counts: Counter = Counter()
+    for row in csv.DictReader((prefix.parent / f"{prefix.name}_failures.csv").open()):
+        found = re.search(r"\b([1-5]\d\d)\b", row["Error"])
+        counts[found.group(1) if found else "no answer"] += int(row["Occurrences"])
+    return counts
+
+
+class Fault:
+    """Something that goes wrong during the run (docs/reliability.md)."""
+
+    def __init__(self, name: str, server: subprocess.Popen, database_name: str | None,
+                 index_dir: Path) -> None:
+        self.name, self.server, self.database = name, server, database_name
+        self.index_dir = index_dir
+        self.log: list[str] = []
+
+    def run(self, seconds: int) -> None:
+        import random
+        import signal
+        import threading
+
+        def act() -> None:
+            time.sleep(seconds / 3)
+            if self.name == "kill-worker":
+                children = subprocess.run(["pgrep", "-P", str(self.server.pid)],
+                                          capture_output=True, text=True).stdout.split()
+                victim = int(random.choice(children))
+                os.kill(victim, signal.SIGKILL)
+                self.log.append(f"SIGKILL worker {victim} at {seconds / 3:.0f} s")
+            elif self.name == "kill-db":
+                started = time.monotonic()
+                while time.monotonic() - started < seconds / 2:
+                    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+                        killed = conn.execute(
+                            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                            "WHERE datname = %s AND pid <> pg_backend_pid()",
+                            (self.database,)).fetchone()[0]
+                    self.log.append(f"terminated {killed} connections")
+                    time.sleep(2)
+            elif self.name == "delete-index":
+                shutil.rmtree(self.index_dir)
+                self.log.append(f"deleted {self.index_dir} at {seconds / 3:.0f} s")
+            elif self.name == "damage-index":
+                current = (self.index_dir / "CURRENT").read_text().strip()
+                for segment in (self.index_dir / current).glob("*.seg"):
+                    size = segment.stat().st_size
+                    with segment.open("r+b") as handle:
+                        handle.seek(size // 3)
+                        handle.write(os.urandom(size - size // 3))
+                self.log.append(f"damaged {current} in place at {seconds / 3:.0f} s")
+
+        threading.Thread(target=act, daemon=True).start()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--fault", choices=["kill-worker", "kill-db", "delete-index",
+                                            "damage-index"],
+                        help="Something to go wrong during the run (docs/reliability.md).")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="helpcenter-load-"))
     content = folder / "content"
@@ -150,7 +216,11 @@ def main() -> None:
         locust_env = {**env, "LOAD_RECORD": str(record_path),
                       "LOAD_ARTICLES": ",".join(published_slugs(content))}
         print(f"locust: {args.users} users for {args.seconds} s against gunicorn "
-              f"({args.workers} workers) on {database_url.split('://')[0]}")
+              f"({args.workers} workers) on {database_url.split('://')[0]}"
+              + (f", fault: {args.fault}" if args.fault else ""))
+        fault = Fault(args.fault, server, database_name, folder / "index") if args.fault else None
+        if fault:
+            fault.run(args.seconds)
         subprocess.run(pinned(1, [str(BIN / "locust"), "-f", str(PROJECT_ROOT / "benchmarks" /
                                                                    "locustfile.py"),
                                   "--headless", "-u", str(args.users), "-r", "25", "-t",
@@ -160,8 +230,16 @@ def main() -> None:
                        cwd=PROJECT_ROOT, env=locust_env, check=False, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
         failures = print_stats(prefix)
-        problems = check_exactly_once(database_url, json.loads(record_path.read_text()))
+        statuses = status_counts(prefix)
+        if fault:
+            print("fault:", "; ".join(fault.log[:3]) + (" …" if len(fault.log) > 3 else ""),
+                  f"({len(fault.log)} actions)")
         if failures:
+            print("failed requests by status:", dict(statuses))
+        problems = check_exactly_once(database_url, json.loads(record_path.read_text()))
+        if statuses.get("500"):
+            problems.append(f"{statuses['500']} requests answered 500")
+        if failures and not fault:
             problems.append(f"{failures} requests failed (5xx or no answer)")
         for problem in problems[:20]:
             print("FAIL:", problem)
