@@ -80,3 +80,23 @@ def test_connection_lost_before_anything_is_stored_answers_503_to_retry(make_app
     retried = client.post("/api/v1/tickets", json=GOOD, headers=headers)
     assert retried.status_code == 201
     assert count(app, Ticket) == 1
+
+
+def test_clean_up_after_a_connection_died_mid_transaction_does_not_raise(make_app):
+    from sqlalchemy import text
+
+    from app.errors import discard_session
+
+    app = make_app()
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("killing server connections needs PostgreSQL")
+        pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+        import psycopg
+
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(Exception):  # noqa: B017 - whichever error the driver raises
+            db.session.execute(text("SELECT 1"))
+        discard_session()  # must not raise on the dead connection
+        assert db.session.execute(text("SELECT 1")).scalar() == 1
