@@ -99,6 +99,7 @@ def check_exactly_once(database_url: str, record: list[dict]) -> list[str]:
         votes = {(session, slug): helpful for session, slug, helpful in conn.execute(
             sa.text("SELECT session_id, article_slug, helpful FROM votes"))}
     engine.dispose()
+    record = [{**r, "status": r["status"] or 0} for r in record]  # 0: no answer
     tickets = [r for r in record if r["kind"] == "ticket"]
     acknowledged = {r["subject"] for r in tickets if r["status"] in (200, 201)}
     # 4xx: refused, must not be stored. A 503 or a lost answer may or may not have been
@@ -115,9 +116,14 @@ def check_exactly_once(database_url: str, record: list[dict]) -> list[str]:
     problems += [f"acknowledged vote {k} stored as {votes.get(k)}" for k, v in expected.items()
                  if votes.get(k) is not v]
     unknown = {(hashlib.sha256(r["token"].encode()).hexdigest(), r["slug"]) for r in record
-               if r["kind"] == "vote" and r["token"] and (r["status"] >= 500 or not r["status"])}
-    problems += [f"vote {k} stored but never acknowledged" for k in votes
-                 if k not in expected and k not in unknown]
+               if r["kind"] == "vote" and r["token"] and (not r["status"] or r["status"] >= 500)}
+    # A first request that got no answer has no session cookie to name it by: allow as many
+    # unnamed stored votes as there were such requests.
+    unnamed = sum(1 for r in record if r["kind"] == "vote" and not r["token"]
+                  and (not r["status"] or r["status"] >= 500))
+    extra = [k for k in votes if k not in expected and k not in unknown]
+    if len(extra) > unnamed:
+        problems += [f"vote {k} stored but never acknowledged" for k in extra]
     print(f"tickets: {len(acknowledged)} acknowledged, {sum(stored_tickets.values())} stored, "
           f"{len(refused)} refused; votes: {len(expected)} acknowledged (session, article) "
           f"pairs, {len(votes)} stored, "
@@ -224,7 +230,8 @@ def main() -> None:
         subprocess.run(pinned(1, [str(BIN / "locust"), "-f", str(PROJECT_ROOT / "benchmarks" /
                                                                    "locustfile.py"),
                                   "--headless", "-u", str(args.users), "-r", "25", "-t",
-                                  f"{args.seconds}s", "--host", f"http://127.0.0.1:{port}",
+                                  f"{args.seconds}s", "--stop-timeout", "30",
+                                  "--host", f"http://127.0.0.1:{port}",
                                   "--csv", str(prefix), "--only-summary", "--loglevel",
                                   "WARNING"]),
                        cwd=PROJECT_ROOT, env=locust_env, check=False, stdout=subprocess.DEVNULL,
