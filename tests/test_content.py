@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from app.content import load_content
 from app.content.journeys import load_journeys
 from tests.conftest import DEMO_CONTENT, write_article
@@ -148,3 +150,17 @@ def test_content_check_cli_reports_and_exits_nonzero(app, runner, content_dir):
         assert "cli-broken.md:1: error: missing required field 'summary'" in result.output
     finally:
         path.unlink()
+
+
+def test_tests_read_the_committed_demo_content_not_the_working_folder():
+    """Using the site edits content/; the suite must not read those edits."""
+    import subprocess
+
+    from tests.conftest import PROJECT_ROOT
+
+    committed = subprocess.run(["git", "-C", str(PROJECT_ROOT), "show",
+                                "HEAD:content/journeys.yml"], capture_output=True)
+    if committed.returncode != 0:
+        pytest.skip("not a git checkout: the tests copy content/ as it is")
+    assert DEMO_CONTENT.resolve() != (PROJECT_ROOT / "content").resolve()
+    assert (DEMO_CONTENT / "journeys.yml").read_bytes() == committed.stdout
