@@ -122,6 +122,8 @@ def test_the_site_keeps_working_when_the_rate_limit_store_is_down(make_app):
     assert signed_in.status_code == 302
 
 
-def test_an_unreadable_limit_stops_the_start_naming_the_variable(make_app):
+def test_an_unreadable_limit_stops_the_start_naming_the_variable():
+    from app import create_app
+
     with pytest.raises(RuntimeError, match="KB_RATELIMIT_VOTES="):
-        make_app(KB_RATELIMIT_VOTES="lots")
+        create_app({"KB_RATELIMIT_VOTES": "lots", "SECRET_KEY": "x"})
