@@ -49,7 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # A missing, damaged or outdated index is rebuilt before the first request is served.
     app.before_request(center.ensure_ready)
 
-    from app import cli, errors, i18n, input_guard, ratelimit, security
+    from app import cli, cross_origin, errors, i18n, input_guard, ratelimit, security
     from app.api.views import api
     from app.auth.views import auth
     from app.content import sync as content_sync
@@ -74,6 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     input_guard.init_app(app)
+    cross_origin.init_app(app)
     security.init_app(app)
     cli.init_app(app)
     ratelimit.init_app(app)  # after the blueprints: it limits their views

@@ -46,6 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "KB_RATELIMIT_SIGNIN": "30 per minute",
     "KB_TRUSTED_PROXIES": 0,
     "KB_CONTENT_SOURCE": "files",
+    "KB_ALLOWED_ORIGINS": "",
     "KB_CONTENT_SYNC_SECONDS": 2.0,
 }
 
@@ -70,6 +71,10 @@ def _coerce(key: str, value: Any) -> Any:
         if switch is None:  # a typo must not switch a feature off without a word
             raise ValueError(value)
         return switch
+    if key == "KB_ALLOWED_ORIGINS" and isinstance(value, str):
+        from app.cross_origin import parse_origins
+
+        return parse_origins(value)
     if key in _RATE_KEYS:
         from limits import parse_many
 
@@ -100,6 +105,8 @@ def _expected(key: str) -> str:
         return "on or off (also 1/0, true/false, yes/no)"
     if key in _RATE_KEYS:
         return "a rate such as '10 per hour' or '5 per minute;100 per day'"
+    if key == "KB_ALLOWED_ORIGINS":
+        return "origins separated by commas, such as https://shop.example,http://127.0.0.1:8080"
     return "numbers separated by commas" if key in _LIST_KEYS else "a number"
 
 
