@@ -68,6 +68,8 @@ def _known_vectors(store: IndexStore) -> dict[str, bytes]:
             known = {doc["title"]: doc["title_vector"] for doc in searcher.all_stored_fields()
                      if doc.get("title_vector")}
         ix.close()
+    except IndexUnavailable:
+        return {}  # none yet
     except Exception as error:  # noqa: BLE001 - titles are embedded again instead
         log.warning("title vectors of the live index not reused (%s)", error)
         return {}
