@@ -275,7 +275,7 @@ def test_sign_in_page_and_errors_in_chinese(staff_app):
     for _ in range(5):
         throttled = client.post("/login", data=data, headers=BROWSER)
     assert throttled.status_code == 429
-    assert "登录失败次数过多，请 15 分钟后再试。" in throttled.get_data(as_text=True)
+    assert "此处登录失败次数过多，请 15 分钟后再试。" in throttled.get_data(as_text=True)
     english = staff_app.test_client().get("/login?lang=en", headers=BROWSER)
     assert "Staff sign-in" in english.get_data(as_text=True)
 
