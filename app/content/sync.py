@@ -34,6 +34,7 @@ class ContentSync:
         self._started_in: int | None = None  # the process (gunicorn forks after loading)
         self._lock = threading.Lock()
         self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def ensure_started(self) -> None:
         """Before a process's first request: seed or catch up, then start pulling."""
@@ -47,7 +48,8 @@ class ContentSync:
                 log.info("content: the database was empty; %s files loaded from %s", seeded,
                          self.journal.content_dir)
             self.pull()
-            threading.Thread(target=self._run, name="content-sync", daemon=True).start()
+            self._thread = threading.Thread(target=self._run, name="content-sync", daemon=True)
+            self._thread.start()
             self._started_in = os.getpid()
 
     def pull(self) -> PullReport:
@@ -59,8 +61,11 @@ class ContentSync:
         return report
 
     def stop(self) -> None:
-        """End the background pulls (tests; a process that is shutting down)."""
+        """End the background pulls and wait for one under way (tests; a process that is
+        shutting down), so no connection is left checked out."""
         self._stopped.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
 
     def _run(self) -> None:
         while not self._stopped.wait(self.interval):
