@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SUPPORTED_LANGUAGES = {"en", "zh"}  # interface translations shipped in app/translations
@@ -37,6 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "KB_TICKET_WINDOW_HOURS": 24,
     "KB_FLAG_THRESHOLD": 0.6,
     "KB_MAX_IMAGE_BYTES": 1024 * 1024,
+    "KB_PUBLIC_URL": None,  # absolute links (sitemap, canonical, mails) start with this
 }
 
 _INT_KEYS = {"KB_SEARCH_PAGE_SIZE", "KB_MAX_QUERY_LENGTH", "KB_TICKET_RATE_LIMIT",
@@ -112,6 +114,7 @@ def load_config(overrides: dict[str, Any] | None, instance_path: Path) -> dict[s
             raise RuntimeError("SECRET_KEY must be set in the environment when KB_ENV=production")
         config["SECRET_KEY"] = _instance_secret(instance_path)
 
+    config["KB_PUBLIC_URL"] = public_url(config["KB_PUBLIC_URL"])
     if config["KB_TICKET_DELIVERY"] not in {"background", "inline", "off"}:
         raise RuntimeError("KB_TICKET_DELIVERY must be background, inline or off")
     config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(config["DATABASE_URL"])
@@ -128,6 +131,18 @@ def load_config(overrides: dict[str, Any] | None, instance_path: Path) -> dict[s
     config.setdefault("MAX_CONTENT_LENGTH",
                       max(2 * 1024 * 1024, config["KB_MAX_IMAGE_BYTES"] + 256 * 1024))
     return config
+
+
+def public_url(value: str | None) -> str | None:
+    """``https://help.example.com`` (an optional path prefix kept), without a trailing slash."""
+    if not value or not str(value).strip():
+        return None
+    parts = urlsplit(str(value).strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query \
+            or parts.fragment:
+        raise RuntimeError(f"KB_PUBLIC_URL={value!r} is not valid: expected the site's public "
+                           "address, e.g. https://help.example.com")
+    return str(value).strip().rstrip("/")
 
 
 def sqlalchemy_url(url: str) -> str:

@@ -198,3 +198,19 @@ def test_editor_preview_follows_the_typing_and_an_image_lands_in_the_article(
         assert stored.read_bytes() == image.read_bytes()
     finally:
         stored.unlink(missing_ok=True)
+
+
+def test_structured_data_is_read_under_the_content_security_policy(page, live_url):
+    """The JSON-LD block is data: the strict CSP (no inline script) leaves it readable and
+    reports no violation."""
+    violations: list[str] = []
+    page.expose_function("reportViolation", lambda directive: violations.append(directive))
+    page.add_init_script("document.addEventListener('securitypolicyviolation', "
+                         "e => window.reportViolation(e.violatedDirective))")
+    page.goto(live_url + "/articles/refund-timelines")
+    types = page.evaluate("""() => [...document.querySelectorAll(
+        'script[type="application/ld+json"]')].map(s => JSON.parse(s.textContent)['@type'])""")
+    assert types == ["Article", "FAQPage"]
+    canonical = page.locator('link[rel="canonical"]').get_attribute("href")
+    assert canonical == live_url + "/articles/refund-timelines?lang=en"
+    assert violations == []
