@@ -4,34 +4,19 @@ so drafts never appear."""
 
 from __future__ import annotations
 
-from flask import Response, current_app, has_request_context, request, url_for
+from flask import Response, current_app
 
 from app import helpcenter
 from app.content import Article
+from app.public_urls import article_url, external_url
 from app.seo.sitemap import SitemapEntry, robots_txt, sitemap_xml
 from app.seo.structured_data import article_data, json_ld
 from app.site import site
 
 # Staff pages, private pages, forms and search results: nothing there for a search engine.
 DISALLOWED = ["/editor", "/inbox", "/dashboard", "/login", "/logout", "/search", "/api/",
-              "/tickets/", "/contact", "/articles/*/feedback"]
+              "/tickets/", "/self-service/", "/contact", "/articles/*/feedback"]
 X_DEFAULT = "x-default"
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute URL: ``KB_PUBLIC_URL`` when set (behind a proxy), else the request's own."""
-    public = current_app.config.get("KB_PUBLIC_URL")
-    if not public:
-        return url_for(endpoint, _external=True, **values)
-    path = url_for(endpoint, **values)
-    root = request.script_root if has_request_context() else ""
-    return public + path[len(root):]
-
-
-def article_url(article: Article) -> str:
-    """The canonical address of one language version: ``?lang=`` keeps a reader of another
-    language from being redirected, so every version has one stable URL."""
-    return external_url("site.article", slug=article.slug, lang=article.language)
 
 
 def article_alternates(article: Article) -> dict[str, str]:

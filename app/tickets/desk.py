@@ -11,10 +11,13 @@ from datetime import timedelta
 from flask import Flask
 
 from app.content import Article
+from app.events.models import utcnow
+from app.extensions import db
+from app.public_urls import article_url, can_make_external_urls, external_url
 from app.text import Text
-from app.tickets import outbox
-from app.tickets.channels import configured_channels, reply_channel
-from app.tickets.models import Ticket
+from app.tickets import outbox, self_service
+from app.tickets.channels import ACK_CHANNEL, ack_channel, configured_channels, reply_channel
+from app.tickets.models import OutboxMessage, Ticket
 from app.tickets.service import TicketRequest, create_ticket
 
 log = logging.getLogger(__name__)
@@ -26,8 +29,10 @@ class TicketDesk:
         self.app = app
         self.channels = configured_channels(config)  # where new tickets are handed off
         self.replies = reply_channel(config)
-        self.delivery_channels = {**self.channels, **({"reply": self.replies}
-                                                      if self.replies else {})}
+        self.acks = ack_channel(config)  # the acknowledgement to the user, with articles
+        self.delivery_channels = {**self.channels,
+                                  **({"reply": self.replies} if self.replies else {}),
+                                  **({ACK_CHANNEL: self.acks} if self.acks else {})}
         self.delivery_mode = config["KB_TICKET_DELIVERY"]
         self.rate_limit = config["KB_TICKET_RATE_LIMIT"]
         self.rate_window = timedelta(minutes=config["KB_TICKET_RATE_WINDOW_MINUTES"])
@@ -50,8 +55,35 @@ class TicketDesk:
             article=article, titles=titles, channels=list(self.channels),
             rate_limit=self.rate_limit, rate_window=self.rate_window,
         )
+        self._acknowledge(ticket, article)
         self._start_delivery(ticket.id)
         return ticket, token
+
+    def _acknowledge(self, ticket: Ticket, article: Article | None) -> None:
+        """Offer articles that may answer the request, then queue the acknowledgement mail.
+        The ticket is already committed: a failure here costs the offers, never the ticket."""
+        try:
+            if self_service.offers_articles(ticket, article) and can_make_external_urls():
+                self._offer_articles(ticket)
+                db.session.commit()
+        except Exception:  # a broken index must not turn a stored ticket into an error
+            db.session.rollback()
+            log.exception("no articles could be offered with ticket %s", ticket.reference)
+        if self.acks:
+            now = utcnow()
+            db.session.add(OutboxMessage(ticket=ticket, channel=ACK_CHANNEL,
+                                         next_attempt_at=now, created_at=now))
+            db.session.commit()
+
+    def _offer_articles(self, ticket: Ticket) -> None:
+        center = self.app.extensions["helpcenter"]
+        text = self_service.query_text(ticket, self.app.config["KB_MAX_QUERY_LENGTH"])
+        found = center.search(text, lang=ticket.lang or center.catalog.default_language)
+        articles = self_service.choose_articles(ticket, [hit.slug for hit in found.hits],
+                                                center.catalog)
+        self_service.store_offers(
+            ticket, articles, secret=self.app.config["SECRET_KEY"], article_url=article_url,
+            answer_url=lambda token: external_url("site.self_service_answer", token=token))
 
     def _start_delivery(self, ticket_id: int) -> None:
         if self.delivery_mode == "inline":
