@@ -269,3 +269,13 @@ def test_the_acknowledgement_can_be_switched_off(make_app, smtp_server):
     with app.app_context():
         assert [m.channel for m in db.session.scalars(select(OutboxMessage))] == ["smtp"]
         assert db.session.scalars(select(TicketSuggestion)).all()  # the page still offers
+
+
+def test_mailed_links_use_the_public_address(make_app):
+    app = make_app(KB_PUBLIC_URL="https://help.example.com")
+    submit(app.test_client(), QUESTION)
+    with app.app_context():
+        rows = db.session.scalars(select(TicketSuggestion)).all()
+    assert rows and all(row.answer_url.startswith("https://help.example.com/self-service/")
+                        and row.article_url.startswith("https://help.example.com/articles/")
+                        for row in rows)
