@@ -279,3 +279,15 @@ def test_mailed_links_use_the_public_address(make_app):
     assert rows and all(row.answer_url.startswith("https://help.example.com/self-service/")
                         and row.article_url.startswith("https://help.example.com/articles/")
                         for row in rows)
+
+
+def test_offers_leave_the_status_page_when_their_links_expire(make_app):
+    from app.tickets.self_service import open_offers
+
+    app = make_app()
+    status_page = submit(app.test_client(), QUESTION)
+    reference = re.search(r"HC-\w+", status_page).group(0)
+    with app.app_context():
+        ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+        assert open_offers(ticket)
+        assert open_offers(ticket, now=utcnow() + timedelta(days=31)) == []

@@ -140,9 +140,13 @@ def state(ticket: Ticket) -> str:
     return CONFIRM
 
 
-def open_offers(ticket: Ticket) -> list[TicketSuggestion]:
-    """The offers the user may still confirm (none once an agent answered or it is solved)."""
-    return offers(ticket.id) if state(ticket) == CONFIRM else []
+def open_offers(ticket: Ticket, now: datetime | None = None) -> list[TicketSuggestion]:
+    """The offers the user may still confirm: none once an agent answered or it is solved, or
+    when their links have expired."""
+    if state(ticket) != CONFIRM:
+        return []
+    oldest = (now or utcnow()) - LINK_MAX_AGE
+    return [row for row in offers(ticket.id) if row.created_at > oldest]
 
 
 def confirm(offer: TicketSuggestion, now: datetime | None = None) -> str:
