@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SUPPORTED_LANGUAGES = {"en", "zh"}  # interface translations shipped in app/translations
@@ -31,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "KB_TICKET_WEBHOOK_URL": None,
     "KB_TICKET_WEBHOOK_SECRET": None,
     "KB_TICKET_DELIVERY": "background",
+    "KB_TICKET_ACK_MAIL": "on",
     "KB_TICKET_RATE_LIMIT": 5,
     "KB_TICKET_RATE_WINDOW_MINUTES": 60,
     "KB_RESPONSE_MINUTES": "10,60,240",
@@ -48,6 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "KB_CONTENT_SOURCE": "files",
     "KB_ALLOWED_ORIGINS": "",
     "KB_CONTENT_SYNC_SECONDS": 2.0,
+    "KB_PUBLIC_URL": None,  # absolute links (sitemap, canonical, mails) start with this
 }
 
 _INT_KEYS = {"KB_SEARCH_PAGE_SIZE", "KB_MAX_QUERY_LENGTH", "KB_TICKET_RATE_LIMIT",
@@ -56,7 +59,8 @@ _INT_KEYS = {"KB_SEARCH_PAGE_SIZE", "KB_MAX_QUERY_LENGTH", "KB_TICKET_RATE_LIMIT
 _FLOAT_KEYS = {"KB_FLAG_THRESHOLD", "KB_SEARCH_LEARNING_HALF_LIFE_DAYS", "KB_CONTENT_SYNC_SECONDS"}
 _LIST_KEYS = {"KB_RESPONSE_MINUTES"}
 _WORD_LIST_KEYS = {"KB_LANGUAGES"}
-_SWITCH_KEYS = {"KB_SEARCH_LEARNING", "KB_SEARCH_EMBEDDINGS", "KB_RATELIMIT_ENABLED"}
+_SWITCH_KEYS = {"KB_SEARCH_LEARNING", "KB_SEARCH_EMBEDDINGS", "KB_RATELIMIT_ENABLED",
+                "KB_TICKET_ACK_MAIL"}
 _RATE_KEYS = {"KB_RATELIMIT_VOTES", "KB_RATELIMIT_VOTES_PER_ARTICLE", "KB_RATELIMIT_TICKETS",
               "KB_RATELIMIT_SEARCH", "KB_RATELIMIT_SIGNIN"}
 _SWITCH_WORDS = {"on": True, "1": True, "true": True, "yes": True,
@@ -144,6 +148,7 @@ def load_config(overrides: dict[str, Any] | None, instance_path: Path) -> dict[s
     if config["KB_CONTENT_SOURCE"] not in {"files", "database"}:
         raise RuntimeError(f"KB_CONTENT_SOURCE={config['KB_CONTENT_SOURCE']!r} is not valid: "
                            "expected files or database")
+    config["KB_PUBLIC_URL"] = public_url(config["KB_PUBLIC_URL"])
     if config["KB_TICKET_DELIVERY"] not in {"background", "inline", "off"}:
         raise RuntimeError("KB_TICKET_DELIVERY must be background, inline or off")
     config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(config["DATABASE_URL"])
@@ -160,6 +165,18 @@ def load_config(overrides: dict[str, Any] | None, instance_path: Path) -> dict[s
     config.setdefault("MAX_CONTENT_LENGTH",
                       max(2 * 1024 * 1024, config["KB_MAX_IMAGE_BYTES"] + 256 * 1024))
     return config
+
+
+def public_url(value: str | None) -> str | None:
+    """``https://help.example.com`` (an optional path prefix kept), without a trailing slash."""
+    if not value or not str(value).strip():
+        return None
+    parts = urlsplit(str(value).strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query \
+            or parts.fragment:
+        raise RuntimeError(f"KB_PUBLIC_URL={value!r} is not valid: expected the site's public "
+                           "address, e.g. https://help.example.com")
+    return str(value).strip().rstrip("/")
 
 
 def sqlalchemy_url(url: str) -> str:

@@ -145,6 +145,23 @@ def test_contact_form_suggests_articles_then_hands_off(page, live_url):
     shot(page, "ticket-confirmation")
 
 
+def test_an_article_offered_after_writing_closes_the_request(page, live_url):
+    page.goto(live_url + "/contact")
+    page.get_by_label("Subject").fill("Where is my refund")
+    page.get_by_label("What happened?").fill("I cancelled my order and the money is not back.")
+    page.get_by_label("Your email address").fill("ana@example.com")
+    page.get_by_role("button", name="Send to support").click()
+    page.wait_for_url("**/tickets/HC-*")
+    offers = page.locator(".self-service li")
+    assert 1 <= offers.count() <= 3
+    shot(page, "ticket-offers")
+    offers.filter(has_text="Where's my refund?").get_by_role(
+        "button", name="This answered my question").click()
+    page.wait_for_url("**/self-service/*")
+    assert page.get_by_role("heading", name="Thank you!").is_visible()
+    shot(page, "self-service-thanks")
+
+
 def test_a_chinese_reader_finds_the_answer_and_switches_language(browser, live_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
                                   user_agent=PERSON_AGENT)
@@ -198,3 +215,19 @@ def test_editor_preview_follows_the_typing_and_an_image_lands_in_the_article(
         assert stored.read_bytes() == image.read_bytes()
     finally:
         stored.unlink(missing_ok=True)
+
+
+def test_structured_data_is_read_under_the_content_security_policy(page, live_url):
+    """The JSON-LD block is data: the strict CSP (no inline script) leaves it readable and
+    reports no violation."""
+    violations: list[str] = []
+    page.expose_function("reportViolation", lambda directive: violations.append(directive))
+    page.add_init_script("document.addEventListener('securitypolicyviolation', "
+                         "e => window.reportViolation(e.violatedDirective))")
+    page.goto(live_url + "/articles/refund-timelines")
+    types = page.evaluate("""() => [...document.querySelectorAll(
+        'script[type="application/ld+json"]')].map(s => JSON.parse(s.textContent)['@type'])""")
+    assert types == ["Article", "FAQPage"]
+    canonical = page.locator('link[rel="canonical"]').get_attribute("href")
+    assert canonical == live_url + "/articles/refund-timelines?lang=en"
+    assert violations == []

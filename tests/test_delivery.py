@@ -61,15 +61,16 @@ def test_ticket_is_mailed_to_support_with_its_context(make_app, smtp_server):
     client.get("/articles/order-never-arrived", headers=BROWSER)
     reference = client.post("/api/v1/tickets", json=TICKET, headers=BROWSER).get_json()["reference"]
 
-    [envelope] = inbox.messages
+    envelope, acknowledgement = inbox.messages
     assert envelope.rcpt_tos == ["support@pronto.test"]
+    assert acknowledgement.rcpt_tos == ["ana@example.com"]  # docs/tickets.md
     text = envelope.content.decode()
     assert f"Subject: [{reference}][P2] Order never arrived" in text
     assert "Reply-To: ana@example.com" in text
     assert "nothing came" in text
     assert 'searched: "order never arrived"' in text
     assert "read: " in text
-    assert outbox(app) == [("smtp", "delivered", 1)]
+    assert outbox(app) == [("smtp", "delivered", 1), ("ack", "delivered", 1)]
 
 
 def test_mail_server_down_keeps_the_ticket_and_retries_until_delivered(make_app):
@@ -78,9 +79,9 @@ def test_mail_server_down_keeps_the_ticket_and_retries_until_delivered(make_app)
     client = app.test_client()
     response = client.post("/api/v1/tickets", json=TICKET, headers=BROWSER)
     assert response.status_code == 201  # the user is not made to wait for the mail server
-    assert outbox(app) == [("smtp", "pending", 1)]
+    assert outbox(app) == [("smtp", "pending", 1), ("ack", "pending", 1)]
     with app.app_context():
-        message = db.session.scalars(select(OutboxMessage)).one()
+        message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
         assert "Connection refused" in message.last_error or "refused" in message.last_error
         assert message.next_attempt_at > utcnow() + timedelta(seconds=20)
 
@@ -94,9 +95,9 @@ def test_mail_server_down_keeps_the_ticket_and_retries_until_delivered(make_app)
     finally:
         controller.stop()
     assert result.exit_code == 0, result.output
-    assert "delivered 1" in result.output and "still pending 0" in result.output
-    assert len(inbox.messages) == 1
-    assert outbox(app) == [("smtp", "delivered", 2)]
+    assert "delivered 2" in result.output and "still pending 0" in result.output
+    assert len(inbox.messages) == 2  # the ticket and the user's acknowledgement
+    assert outbox(app) == [("smtp", "delivered", 2), ("ack", "delivered", 2)]
 
 
 def test_webhook_gets_signed_json(make_app, webhook_server):
@@ -134,8 +135,10 @@ def test_both_channels_are_delivered_independently(make_app, smtp_server, webhoo
     receiver.status = 500
     app = make_app(KB_SMTP_URL=f"smtp://127.0.0.1:{controller.port}", KB_TICKET_WEBHOOK_URL=url)
     app.test_client().post("/api/v1/tickets", json=TICKET, headers=BROWSER)
-    assert outbox(app) == [("smtp", "delivered", 1), ("webhook", "pending", 1)]
-    assert len(inbox.messages) == 1
+    assert outbox(app) == [("smtp", "delivered", 1), ("webhook", "pending", 1),
+                           ("ack", "delivered", 1)]
+    assert [m.rcpt_tos for m in inbox.messages] == [["support@example.com"],
+                                                    ["ana@example.com"]]
 
 
 def test_background_delivery_after_submit(make_app, smtp_server):
@@ -146,9 +149,9 @@ def test_background_delivery_after_submit(make_app, smtp_server):
                    KB_TICKET_DELIVERY="background")
     app.test_client().post("/api/v1/tickets", json=TICKET, headers=BROWSER)
     deadline = time.monotonic() + 10
-    while not inbox.messages and time.monotonic() < deadline:
+    while len(inbox.messages) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert len(inbox.messages) == 1
+    assert len(inbox.messages) == 2  # the ticket and the user's acknowledgement
 
 
 def test_backoff_grows_and_is_capped():

@@ -130,8 +130,9 @@ def test_reply_is_mailed_to_the_user_when_smtp_is_configured(make_app, smtp_serv
     client.post(f"/inbox/{reference}", headers=BROWSER, data={
         "csrf_token": token, "status": "pending", "note": "Which plan are you on?"})
     recipients = [envelope.rcpt_tos for envelope in mailbox.messages]
-    assert recipients == [["support@pronto.test"], ["lee@example.com"]]
-    reply = mailbox.messages[1].content.decode()
+    # The ticket, the acknowledgement to the user (docs/tickets.md), the reply.
+    assert recipients == [["support@pronto.test"], ["lee@example.com"], ["lee@example.com"]]
+    reply = mailbox.messages[2].content.decode()
     assert f"Re: Question about Pronto Plus [{reference}]" in reply
     assert "Which plan are you on?" in reply and "Status: Pending" in reply
     assert f"Reference: {reference} (use the private link" in reply
@@ -148,7 +149,7 @@ def test_a_reply_mail_speaks_the_language_the_user_wrote_in(make_app, smtp_serve
     token = csrf_token(client, f"/inbox/{reference}")
     client.post(f"/inbox/{reference}", headers=BROWSER, data={
         "csrf_token": token, "status": "solved", "note": "已为你退款，请查收。"})
-    [mail] = [m for m in mailbox.messages if m.rcpt_tos == ["lee@example.com"]]
+    [_, mail] = [m for m in mailbox.messages if m.rcpt_tos == ["lee@example.com"]]
     body = decoded_text(mail.content)
     assert body.startswith("已为你退款，请查收。") and "状态：已解决" in body
     assert f"编号：{reference}" in body and "Status" not in body and "Reference" not in body

@@ -175,13 +175,15 @@ def articles_csv(rows: list[ArticleRow]) -> str:
     return as_csv(
         ["slug", "title", "language", "journey", "views", "helpful_yes", "helpful_no",
          "helpfulness", "tickets_after_view", "resolution_rate", "resolution_low",
-         "resolution_high", "flagged", "trend", "previous_views", "counted_from"],
+         "resolution_high", "flagged", "trend", "previous_views", "counted_from",
+         "tickets_self_solved"],
         [[r.metrics.slug, r.metrics.title, r.language, r.metrics.journey, r.metrics.views,
           r.metrics.helpful_yes, r.metrics.helpful_no, _num(r.metrics.helpfulness),
           r.metrics.tickets_after_view, _num(r.metrics.resolution_rate),
           *[_num(v) for v in (r.metrics.resolution_interval or (None, None))],
           r.metrics.flagged, _num(r.trend), r.previous_views,
-          r.metrics.counted_from.isoformat() if r.metrics.counted_from else ""]
+          r.metrics.counted_from.isoformat() if r.metrics.counted_from else "",
+          r.metrics.tickets_self_solved]
          for r in rows])
 
 

@@ -16,6 +16,7 @@ from app.editor.views import known_slugs
 from app.extensions import db
 from app.i18n import translate
 from app.text import Text
+from app.tickets import self_service
 from app.tickets.inbox import ReplyError, inbox
 from app.tickets.labels import STATUS_LABELS, STATUSES, system_note
 from app.tickets.models import Ticket
@@ -41,7 +42,8 @@ def index():
     status = request.args.get("status")
     rows = inbox(status, _desk().response_targets)
     return render_template("inbox/index.html", rows=rows, status=status, statuses=STATUSES,
-                           status_labels=STATUS_LABELS)
+                           status_labels=STATUS_LABELS, self_solved=self_service.answered_tickets(
+                               [row.ticket.id for row in rows]))
 
 
 def _articles_read(found: Ticket) -> list[tuple[str, str]]:
@@ -62,7 +64,8 @@ def _ticket_page(found: Ticket, *, error=None, note="", cause_error=None, status
                            articles_read=_articles_read(found), causes=CAUSES,
                            review_requests=requests, cause_error=cause_error,
                            status_labels=STATUS_LABELS, system_note=system_note,
-                           priority_reason=describe_reason(found.priority_reason)), status
+                           priority_reason=describe_reason(found.priority_reason),
+                           offers=self_service.offers(found.id)), status
 
 
 @inbox_blueprint.get("/<reference>")

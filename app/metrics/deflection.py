@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from app.content import Article
 from app.extensions import db
 from app.metrics.models import CounterReset
+from app.metrics.self_service import self_service_figures
 from app.metrics.slices import (
     ARTICLE_FIELDS,
     FUNNEL_STEPS,
@@ -43,6 +44,9 @@ class ArticleMetrics:
     resolution_interval: tuple[float, float] | None
     flagged: bool
     counted_from: datetime | None = None  # the last counter reset inside the period
+    # tickets solved by their user with this article, offered after writing (apart from
+    # ``deflections``, which count help sessions)
+    tickets_self_solved: int = 0
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,9 @@ class SiteMetrics:
     top_searches: list[tuple[str, int]]
     tickets_by_priority: dict[str, int] = field(default_factory=dict)
     tickets_by_journey: dict[str, int] = field(default_factory=dict)
+    # Self-service after a ticket: tickets offered articles, and of those solved by the user.
+    tickets_offered_articles: int = 0
+    tickets_self_solved: int = 0
 
 
 @dataclass(frozen=True)
@@ -140,7 +147,7 @@ def latest_resets(end: datetime) -> dict[str, datetime]:
 
 
 def _article_row(article: Article, values: list[int], threshold: float,
-                 counted_from: datetime | None) -> ArticleMetrics:
+                 counted_from: datetime | None, self_solved: int = 0) -> ArticleMetrics:
     views, failed, yes, no, deflections = values
     resolved = views - failed
     interval = wilson_interval(resolved, views)
@@ -151,7 +158,7 @@ def _article_row(article: Article, values: list[int], threshold: float,
         resolution_rate=resolved / views if views else None,
         resolution_interval=interval,
         flagged=interval is not None and interval[1] < threshold,
-        counted_from=counted_from,
+        counted_from=counted_from, tickets_self_solved=self_solved,
     )
 
 
@@ -174,6 +181,7 @@ def article_metrics(
     source = source or LiveSource(window)
     totals = period_counts(start, end, source).articles
     resets = latest_resets(end)
+    self_solved = self_service_figures(start, end).by_article
     rows = []
     for article in articles:
         if journey and article.journey != journey:
@@ -181,11 +189,13 @@ def article_metrics(
         if language and article.language != language:
             continue
         reset = resets.get(article.slug)
+        solved = self_solved.get(article.slug, (0, 0))[1]
         if reset is not None and reset > start:
             values = period_counts(reset, end, source).articles.get(article.slug)
+            solved = self_service_figures(reset, end).by_article.get(article.slug, (0, 0))[1]
         else:
             values, reset = totals.get(article.slug), None
-        rows.append(_article_row(article, values or [0, 0, 0, 0, 0], threshold, reset))
+        rows.append(_article_row(article, values or [0, 0, 0, 0, 0], threshold, reset, solved))
     return sorted(rows, key=lambda r: (r.resolution_rate is None,
                                        r.resolution_rate if r.resolution_rate is not None else 0,
                                        -r.views, r.slug))
@@ -203,6 +213,7 @@ def site_metrics(
 ) -> SiteMetrics:
     """Site totals; ``lang`` keeps events and tickets in that interface language."""
     counts = period_counts(start, end, source or LiveSource(window), lang)
+    self_service = self_service_figures(start, end, lang)
     answer = counts.details.get("answer", {})
     by_journey = {j: median(times) for j, times in answer.items() if j and times}
     every_time = [seconds for times in answer.values() for seconds in times]
@@ -222,6 +233,8 @@ def site_metrics(
         top_searches=sorted(searches.items(), key=lambda i: (-i[1], i[0]))[:top],
         tickets_by_priority=dict(sorted(counts.details.get("priority", {}).items())),
         tickets_by_journey=dict(sorted(counts.details.get("ticket_journeys", {}).items())),
+        tickets_offered_articles=self_service.offered,
+        tickets_self_solved=self_service.solved,
     )
 
 

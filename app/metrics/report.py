@@ -13,7 +13,7 @@ from app.metrics.deflection import ArticleMetrics, ContentGap, SiteMetrics
 
 COLUMNS = ["slug", "journey", "views", "helpful_yes", "helpful_no", "helpfulness",
            "tickets_after_view", "resolution_rate", "resolution_low", "resolution_high",
-           "flagged", "deflections"]
+           "flagged", "deflections", "tickets_self_solved"]
 
 
 def parse_since(text: str, now: datetime) -> datetime:
@@ -60,6 +60,8 @@ def as_table(rows: list[ArticleMetrics], site: SiteMetrics) -> str:
         f"sessions {site.sessions}, tickets {site.tickets}, self-service ratio {ratio}, "
         f"deflection rate {_percent(site.deflection_rate)}, median time to answer {answer}",
     ]
+    lines.append(f"solved by self-service after writing: {site.tickets_self_solved} of "
+                 f"{site.tickets_offered_articles} tickets offered articles")
     if site.slow_journeys:
         lines.append(f"journeys slower than 60 s to an answer: {', '.join(site.slow_journeys)}")
     if site.no_result_searches:

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.i18n import current_language
 from app.sessions.web import current_session_id
 from app.site import site
+from app.tickets import self_service
 from app.tickets.labels import system_note
 from app.tickets.models import Ticket
 from app.tickets.service import (
@@ -77,4 +78,5 @@ def ticket_status(reference: str):
     response_target = ticket_desk().response_target(ticket.priority)
     return render_template("site/ticket.html", ticket=ticket, response_target=response_target,
                            new=request.args.get("new") == "1", system_note=system_note,
-                           status_url=request.url.replace("&new=1", ""))
+                           status_url=request.url.replace("&new=1", ""),
+                           offers=self_service.open_offers(ticket))

@@ -23,6 +23,7 @@ from app.i18n import current_language
 from app.search import QueryError
 from app.sessions.web import current_session_id
 from app.site import site
+from app.site.seo import article_head
 
 FEW_RESULTS = 3  # below this many results the contact route is shown prominently
 
@@ -122,6 +123,7 @@ def article(slug: str):
         vote=vote,
         feedback=request.args.get("feedback"),
         reasons=NO_REASONS,
+        head=article_head(found),
     )
 
 

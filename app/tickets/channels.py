@@ -99,22 +99,40 @@ class SmtpChannel:
             raise DeliveryError(f"SMTP {self.host}:{self.port}: {error}") from error
 
 
-class ReplyMailChannel:
-    """An agent's reply, mailed to the user who opened the ticket."""
+class UserMailChannel:
+    """Mail to the user who opened the ticket; their answer goes to the support address."""
 
-    name = "reply"
+    name = ""
 
     def __init__(self, smtp: SmtpChannel, support_address: str) -> None:
         self.smtp, self.support_address = smtp, support_address
 
+    def subject(self, payload: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+    def body(self, payload: dict[str, Any]) -> str:
+        raise NotImplementedError
+
     def send(self, payload: dict[str, Any]) -> None:
         message = EmailMessage()
-        message["Subject"] = f"Re: {payload['subject']} [{payload['reference']}]"
+        message["Subject"] = self.subject(payload)
         message["From"] = self.smtp.from_address
         message["To"] = payload["email"]
         message["Reply-To"] = self.support_address
-        message.set_content(reply_text(payload))
+        message.set_content(self.body(payload))
         self.smtp.deliver(message)
+
+
+class ReplyMailChannel(UserMailChannel):
+    """An agent's reply, mailed to the user who opened the ticket."""
+
+    name = "reply"
+
+    def subject(self, payload: dict[str, Any]) -> str:
+        return f"Re: {payload['subject']} [{payload['reference']}]"
+
+    def body(self, payload: dict[str, Any]) -> str:
+        return reply_text(payload)
 
 
 def reply_text(payload: dict[str, Any]) -> str:
@@ -125,6 +143,47 @@ def reply_text(payload: dict[str, Any]) -> str:
                      "the whole history)", reference=payload["reference"])
     return (f"{reply['note']}\n\n"
             f"{in_language(status, language)}\n{in_language(reference, language)}\n")
+
+
+ACK_CHANNEL = "ack"
+ACK_SUBJECT = Text("We received your request %(reference)s: %(subject)s")
+ACK_OPENING = Text("We received your request “%(subject)s”. Your reference is %(reference)s; "
+                   "we will reply by email.")
+ACK_OFFERS = Text("While you wait, these articles may already answer your question:")
+ACK_ANSWERED = Text("This answered my question: %(url)s")
+ACK_CLOSING = Text("If one of them answers it, open its “This answered my question” link and "
+                   "we will close your request. Otherwise there is nothing to do: we will reply.")
+
+
+class AckMailChannel(UserMailChannel):
+    """The acknowledgement mailed to the user who wrote, with the articles offered to them."""
+
+    name = ACK_CHANNEL
+
+    def subject(self, payload: dict[str, Any]) -> str:
+        return in_language(ACK_SUBJECT.fill(reference=payload["reference"],
+                                            subject=" ".join(payload["subject"].split())),
+                           payload.get("lang"))
+
+    def body(self, payload: dict[str, Any]) -> str:
+        return ack_text(payload)
+
+
+def ack_text(payload: dict[str, Any]) -> str:
+    """The acknowledgement in the language the user wrote in: the reference, then up to three
+    articles, each with its signed "This answered my question" link."""
+    language = payload.get("lang")
+    lines = [in_language(ACK_OPENING.fill(subject=payload["subject"],
+                                          reference=payload["reference"]), language)]
+    offers = payload.get("suggestions") or []
+    if offers:
+        lines += ["", in_language(ACK_OFFERS, language), ""]
+        for number, offer in enumerate(offers, start=1):
+            lines += [f"{number}. {offer['title']}", f"   {offer['article_url']}",
+                      "   " + in_language(ACK_ANSWERED.fill(url=offer["answer_url"]), language),
+                      ""]
+        lines.append(in_language(ACK_CLOSING, language))
+    return "\n".join(lines) + "\n"
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -176,6 +235,14 @@ def reply_channel(config: dict[str, Any]) -> Channel | None:
     """Replies reach users only by mail, so only when SMTP is configured."""
     smtp = smtp_channel(config)
     return ReplyMailChannel(smtp, config["KB_SUPPORT_EMAIL"]) if smtp else None
+
+
+def ack_channel(config: dict[str, Any]) -> Channel | None:
+    """The acknowledgement reaches users by mail: with SMTP, unless KB_TICKET_ACK_MAIL is off."""
+    smtp = smtp_channel(config)
+    if not smtp or not config.get("KB_TICKET_ACK_MAIL", True):
+        return None
+    return AckMailChannel(smtp, config["KB_SUPPORT_EMAIL"])
 
 
 def configured_channels(config: dict[str, Any]) -> dict[str, Channel]:

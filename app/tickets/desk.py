@@ -11,9 +11,12 @@ from datetime import timedelta
 from flask import Flask
 
 from app.content import Article
+from app.errors import discard_session
+from app.extensions import db
+from app.public_urls import article_url, can_make_external_urls, external_url
 from app.text import Text
-from app.tickets import outbox
-from app.tickets.channels import configured_channels, reply_channel
+from app.tickets import outbox, self_service
+from app.tickets.channels import ACK_CHANNEL, ack_channel, configured_channels, reply_channel
 from app.tickets.models import Ticket
 from app.tickets.service import TicketReceipt, TicketRequest, create_ticket
 
@@ -26,8 +29,10 @@ class TicketDesk:
         self.app = app
         self.channels = configured_channels(config)  # where new tickets are handed off
         self.replies = reply_channel(config)
-        self.delivery_channels = {**self.channels, **({"reply": self.replies}
-                                                      if self.replies else {})}
+        self.acks = ack_channel(config)  # the acknowledgement to the user, with articles
+        self.delivery_channels = {**self.channels,
+                                  **({"reply": self.replies} if self.replies else {}),
+                                  **({ACK_CHANNEL: self.acks} if self.acks else {})}
         self.delivery_mode = config["KB_TICKET_DELIVERY"]
         self.rate_limit = config["KB_TICKET_RATE_LIMIT"]
         self.rate_window = timedelta(minutes=config["KB_TICKET_RATE_WINDOW_MINUTES"])
@@ -47,13 +52,40 @@ class TicketDesk:
         """Store the ticket (and what it owes each channel), then start delivery."""
         receipt = create_ticket(
             request, session_id=session_id, client_hash=self.client_hash(remote_address),
-            article=article, titles=titles, channels=list(self.channels),
+            article=article, titles=titles,
+            # the acknowledgement is owed from the start, in the ticket's own transaction
+            channels=list(self.channels) + ([ACK_CHANNEL] if self.acks else []),
             rate_limit=self.rate_limit, rate_window=self.rate_window,
             idempotency_key=idempotency_key, secret=self._secret,
         )
         if not receipt.replayed:
+            self._offer(receipt.id, article)
             self._start_delivery(receipt.id)
         return receipt
+
+    def _offer(self, ticket_id: int, article: Article | None) -> None:
+        """Offer articles that may answer the request (the acknowledgement mail, queued with
+        the ticket, lists them). The ticket is already committed: a failure here costs the
+        offers, never the ticket, and never an error for the user."""
+        try:
+            ticket = db.session.get(Ticket, ticket_id)
+            if ticket is not None and self_service.offers_articles(ticket, article) \
+                    and can_make_external_urls():
+                self._offer_articles(ticket)
+                db.session.commit()
+        except Exception:  # a broken index or a lost connection: the ticket stands
+            discard_session()
+            log.exception("no articles could be offered with ticket %s", ticket_id)
+
+    def _offer_articles(self, ticket: Ticket) -> None:
+        center = self.app.extensions["helpcenter"]
+        text = self_service.query_text(ticket, self.app.config["KB_MAX_QUERY_LENGTH"])
+        found = center.search(text, lang=ticket.lang or center.catalog.default_language)
+        articles = self_service.choose_articles(ticket, [hit.slug for hit in found.hits],
+                                                center.catalog)
+        self_service.store_offers(
+            ticket, articles, secret=self.app.config["SECRET_KEY"], article_url=article_url,
+            answer_url=lambda token: external_url("site.self_service_answer", token=token))
 
     def _start_delivery(self, ticket_id: int) -> None:
         if self.delivery_mode == "inline":

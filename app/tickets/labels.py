@@ -11,9 +11,12 @@ from app.text import StoredText, Text
 STATUSES = ("open", "pending", "solved")
 STATUS_LABELS = {"open": Text("Open"), "pending": Text("Pending"), "solved": Text("Solved")}
 RECEIVED = Text("We received your request.")
+# The user confirmed that an article offered after writing answered the question.
+SOLVED_BY_USER = Text("Solved by the user: the article “%(title)s” answered the question.")
 # A status change without a reply; one message per status so each reads naturally translated.
 SYSTEM_NOTES = StoredText(RECEIVED, Text("Status changed to open."),
-                          Text("Status changed to pending."), Text("Status changed to solved."))
+                          Text("Status changed to pending."), Text("Status changed to solved."),
+                          SOLVED_BY_USER)
 
 
 def status_label(status: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.events.models import BigId, UTCDateTime, utcnow
@@ -81,3 +81,30 @@ class OutboxMessage(db.Model):
 
     ticket: Mapped[Ticket] = relationship()
     update: Mapped[TicketUpdate | None] = relationship()
+
+
+class TicketSuggestion(db.Model):
+    """An article offered to the user after writing (acknowledgement mail and confirmation
+    page), with the signed "This answered my question" link; ``answered_at`` is set when the
+    user confirms it: the ticket is then solved by self-service, credited to this article."""
+
+    __tablename__ = "ticket_suggestions"
+    __table_args__ = (UniqueConstraint("ticket_id", "article_slug"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"),
+                                           index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    article_slug: Mapped[str] = mapped_column(String(200), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    article_url: Mapped[str] = mapped_column(Text)
+    answer_url: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+    ticket: Mapped[Ticket] = relationship()
+
+    @property
+    def token(self) -> str:
+        """The signed token at the end of ``answer_url``."""
+        return self.answer_url.rsplit("/", 1)[-1]

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from app.events.models import utcnow
 from app.extensions import db
-from app.tickets.channels import Channel, DeliveryError
+from app.tickets import self_service
+from app.tickets.channels import ACK_CHANNEL, Channel, DeliveryError
 from app.tickets.models import OutboxMessage, Ticket
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,8 @@ def _attempt(message: OutboxMessage, channels: dict[str, Channel], now: datetime
         payload = ticket_payload(message.ticket)
         if message.update is not None:
             payload["reply"] = {"status": message.update.status, "note": message.update.note}
+        if message.channel == ACK_CHANNEL:
+            payload["suggestions"] = self_service.mail_items(message.ticket_id)
         channel.send(payload)
     except DeliveryError as error:
         message.last_error = str(error)[:2000]
