@@ -158,6 +158,7 @@ def make_app(app, content_dir, tmp_path):
     for fresh, postgres_name in made:
         if "content_sync" in fresh.extensions:
             fresh.extensions["content_sync"].stop()
+        fresh.extensions["tickets"].wait_for_deliveries()
         with fresh.app_context():
             db.session.remove()
             db.engine.dispose()

@@ -39,6 +39,7 @@ class TicketDesk:
         self.response_targets = dict(zip(("P1", "P2", "P3"), config["KB_RESPONSE_MINUTES"],
                                          strict=True))
         self._secret = config["SECRET_KEY"].encode()
+        self._deliveries: set[threading.Thread] = set()
 
     def client_hash(self, remote_address: str | None) -> str | None:
         """A keyed hash of the client address for rate limiting; the address is not stored."""
@@ -94,19 +95,30 @@ class TicketDesk:
             except Exception:  # stored is what the user was promised; the outbox retries
                 log.exception("inline delivery of ticket %s failed", ticket_id)
         elif self.delivery_mode == "background":
-            threading.Thread(target=self._deliver_in_background, args=(ticket_id,),
-                             daemon=True).start()
+            thread = threading.Thread(target=self._deliver_in_background, args=(ticket_id,),
+                                      daemon=True)
+            self._deliveries.add(thread)
+            thread.start()
+
+    def wait_for_deliveries(self, timeout: float = 30.0) -> None:
+        """Let background deliveries under way finish (tests; a process shutting down), so
+        none holds a database connection past the app's end."""
+        for thread in list(self._deliveries):
+            thread.join(timeout)
 
     def deliver(self, *, ticket_id: int | None = None, force: bool = False
                 ) -> outbox.DeliveryReport:
         return outbox.deliver_pending(self.delivery_channels, ticket_id=ticket_id, force=force)
 
     def _deliver_in_background(self, ticket_id: int) -> None:
-        with self.app.app_context():
-            try:
-                self.deliver(ticket_id=ticket_id)
-            except Exception:  # the outbox keeps it; `tickets deliver` or the next run retries
-                log.exception("background delivery of ticket %s failed", ticket_id)
+        try:
+            with self.app.app_context():
+                try:
+                    self.deliver(ticket_id=ticket_id)
+                except Exception:  # the outbox keeps it; `tickets deliver` or the next run
+                    log.exception("background delivery of ticket %s failed", ticket_id)
+        finally:
+            self._deliveries.discard(threading.current_thread())
 
     def send_reply(self, ticket: Ticket, status: str, note: str, author_id: int | None):
         """Record an agent's reply; mail it to the user when mail is configured."""
