@@ -114,6 +114,7 @@ def test_urgent_article_ticket_is_p1_with_ten_minute_target(make_app):
     ({"subject": "   "}, "subject", "required"),
     ({"description": "x" * 5001}, "description", "limit is 5000"),
     ({"subject": ["a list"]}, "subject", "must be text"),
+    ({"subject": "Refund\r\nBcc: everyone@example.com"}, "subject", "single line"),
 ])
 def test_invalid_ticket_is_refused_naming_the_field(make_app, change, field, fragment):
     app = make_app()

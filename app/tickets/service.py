@@ -82,6 +82,9 @@ def validate_ticket(data: Mapping[str, object]) -> TicketRequest:
         if raw is not None and not isinstance(raw, str):
             errors[field] = Text("must be text")
             continue
+        if field != "description" and raw and ("\n" in raw or "\r" in raw):
+            errors[field] = Text("must be a single line")  # it becomes a mail header
+            continue
         values[field] = (raw or "").strip() or None
     required = {"email": Text("Your email address is required."),
                 "subject": Text("A subject is required."),
