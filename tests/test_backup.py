@@ -38,6 +38,7 @@ def test_a_restored_database_brings_back_tickets_votes_and_every_article(make_ap
     restored_url = url.rsplit("/", 1)[0] + "/" + url.rsplit("/", 1)[1] + "_restored"
     name = restored_url.rsplit("/", 1)[1]
     subprocess.run(["psql", POSTGRES_ADMIN_URL, "-qc", f'CREATE DATABASE "{name}"'], check=True)
+    restored = None
     try:
         subprocess.run(["pg_restore", "--no-owner", f"--dbname={restored_url}", str(dump)],
                        check=True)
@@ -52,7 +53,11 @@ def test_a_restored_database_brings_back_tickets_votes_and_every_article(make_ap
                          headers=BROWSER).status_code == 200
         with restored.app_context():
             assert db.session.scalar(select(func.count()).select_from(Vote)) == 1
-            db.engine.dispose()
     finally:
+        if restored is not None:  # no pull may hold a connection to the database dropped next
+            restored.extensions["content_sync"].stop()
+            with restored.app_context():
+                db.session.remove()
+                db.engine.dispose()
         subprocess.run(["psql", POSTGRES_ADMIN_URL, "-qc",
                         f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=True)
