@@ -25,6 +25,9 @@ from typing import Any
 from app.content import Article, ContentSet, load_content
 from app.content.importer import import_tree
 from app.search import IndexStore, SearchService, indexer
+from app.search.catalog import Catalog
+from app.search.suggest import SuggestService
+from app.search.synonyms import SYNONYMS_FILE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_CONTENT = PROJECT_ROOT / "content"
@@ -33,7 +36,8 @@ CHINESE = PROJECT_ROOT.parent / "shared" / "eval" / "ncp-policies"
 OUT_FILE = Path(__file__).resolve().parent / "out" / "latest.json"
 CORPORA = ("demo", "officedocs", "generated", "chinese")
 BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"}
-TARGETS = {"search_p95_ms": 30.0, "rebuild_5000_s": 60.0}
+TARGETS = {"search_p95_ms": 30.0, "rebuild_5000_s": 60.0, "suggest_p95_ms": 5.0}
+SUGGEST_QUERIES = 100  # questions typed keystroke by keystroke for the suggest figures
 SEED = 20240601
 
 # Head of the synthetic vocabulary, most frequent first; the tail is made-up words (see vocabulary).
@@ -215,8 +219,32 @@ def measure_search(store: IndexStore, queries: list[str], rng: random.Random) ->
             "first_hit": percentiles(first_hit), "warm": percentiles(repeat)}
 
 
+def keystrokes(queries: list[str]) -> list[str]:
+    """What a search box holds after each keystroke of each question, as typed."""
+    return [query[:end] for query in queries for end in range(1, len(query) + 1)
+            if query[:end].strip()]
+
+
+def measure_suggest(store: IndexStore, content_dir: Path, typed: list[str],
+                    lang: str) -> dict[str, Any]:
+    """SuggestService.suggest for every keystroke: the prefix index built once per version."""
+    catalog = Catalog(SearchService(store))
+    service = SuggestService(catalog.versioned, content_dir / SYNONYMS_FILE)
+    catalog_ms = timed(catalog.versioned)
+    build_ms = timed(service.prefix_index)
+    found, elapsed = [], []
+    for text in typed:
+        started = time.perf_counter()
+        found.append(len(service.suggest(text, lang).suggestions))
+        elapsed.append((time.perf_counter() - started) * 1000)
+    catalog.search.pool.close()
+    return {"catalog_ms": round(catalog_ms, 1), "build_ms": round(build_ms, 1),
+            "keystrokes": percentiles(elapsed),
+            "with_suggestions": round(sum(1 for n in found if n) / max(1, len(found)), 2)}
+
+
 def measure_pages(content_dir: Path, index_dir: Path, work: Path,
-                  slugs: list[tuple[str, str]]) -> dict[str, Any]:
+                  slugs: list[tuple[str, str]], typed: list[str] = ()) -> dict[str, Any]:
     """Article pages through the Flask test client, each view recorded in a fresh SQLite DB."""
     from flask_migrate import upgrade
 
@@ -240,13 +268,15 @@ def measure_pages(content_dir: Path, index_dir: Path, work: Path,
 
     first_page_ms = timed(lambda: get(*slugs[0]))  # loads the catalog from the index
     pages = [timed(lambda s=s: get(*s)) for s in slugs[1:]]
+    suggest_requests = [timed(lambda t=t: client.get("/api/v1/suggest", query_string={"q": t},
+                                                     headers=BROWSER)) for t in typed]
     with app.app_context():
         from app.events.models import Event
 
         views = db.session.query(Event).count()
         db.engine.dispose()
     return {"first_page_ms": round(first_page_ms, 1), "page": percentiles(pages),
-            "views_recorded": views}
+            "views_recorded": views, "suggest_request": percentiles(suggest_requests)}
 
 
 def chinese_questions(count: int) -> list[str]:
@@ -267,6 +297,8 @@ def bench_corpus(content_dir: Path, work: Path, args: argparse.Namespace,
                else make_queries(content.articles, args.queries, rng))
     slugs = rng.sample([(a.slug, a.language) for a in content.published],
                        min(args.pages, len(content.published)))
+    typed = keystrokes(queries[:SUGGEST_QUERIES])
+    lang = "zh" if name == "chinese" else "en"
     return {
         "articles": len(content.articles),
         "errors": len(content.errors),
@@ -276,7 +308,8 @@ def bench_corpus(content_dir: Path, work: Path, args: argparse.Namespace,
         "index_mb": round(folder_mb(store.path_of(store.current_generation())), 1),
         "queries": len(queries),
         "search": measure_search(store, queries, rng),
-        **measure_pages(content_dir, store.root, work, slugs),
+        "suggest": measure_suggest(store, content_dir, typed, lang),
+        **measure_pages(content_dir, store.root, work, slugs, typed[:300]),
     }
 
 
@@ -295,6 +328,14 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     for kind in ("cold", "first_hit", "warm"):
         rows.append((f"search {kind} p50/p95/p99 (ms)", lambda r, k=kind: "{p50:.1f} / {p95:.1f} / "
                      "{p99:.1f}".format(**r["search"][k]) + f"  (n={r['search'][k]['n']})"))
+    rows += [
+        ("suggest: prefix index build (ms)", lambda r: f"{r['suggest']['build_ms']:.1f}"),
+        ("suggest per keystroke p50/p95/p99 (ms)", lambda r: "{p50:.2f} / {p95:.2f} / {p99:.2f}"
+         .format(**r["suggest"]["keystrokes"]) + f"  (n={r['suggest']['keystrokes']['n']})"),
+        ("keystrokes with a suggestion", lambda r: f"{r['suggest']['with_suggestions']:.0%}"),
+        ("GET /api/v1/suggest p50/p95 (ms)",
+         lambda r: "{p50:.2f} / {p95:.2f}".format(**r["suggest_request"])),
+    ]
     rows += [("first page, loads catalog (ms)", lambda r: f"{r['first_page_ms']:.1f}"),
              ("article page p50/p95 (ms)", lambda r: "{p50:.1f} / {p95:.1f}".format(**r["page"]))]
     width = max(len(label) for label, _ in rows)
@@ -313,6 +354,9 @@ def target_lines(results: dict[str, dict[str, Any]], count: int) -> list[str]:
         return ["targets: the generated corpus was not run"]
     search, limit = generated["search"], TARGETS["search_p95_ms"]
     rebuild, rebuild_limit = generated["rebuild_s"], TARGETS["rebuild_5000_s"]
+    suggest_limit = TARGETS["suggest_p95_ms"]
+    suggest = generated["suggest"]["keystrokes"]["p95"]
+    request = generated["suggest_request"]["p95"]
     verdict = {True: "PASS", False: "FAIL"}
     return [
         f"target search p95 < {limit:.0f} ms at {count:,} articles, warm (cached repeats): "
@@ -321,6 +365,10 @@ def target_lines(results: dict[str, dict[str, Any]], count: int) -> list[str]:
         f"{search['first_hit']['p95']:.1f} ms {verdict[search['first_hit']['p95'] < limit]}",
         f"target rebuild of {count:,} < {rebuild_limit:.0f} s: "
         f"{rebuild:.1f} s {verdict[rebuild < rebuild_limit]}",
+        f"target suggest p95 <= {suggest_limit:.0f} ms at {count:,} articles (service, per "
+        f"keystroke): {suggest:.2f} ms {verdict[suggest <= suggest_limit]}",
+        f"    same through GET /api/v1/suggest (Flask test client): {request:.2f} ms "
+        f"{verdict[request <= suggest_limit]}",
     ]
 
 

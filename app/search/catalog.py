@@ -52,6 +52,11 @@ class Catalog:
                                            _groups(articles))
             return self._snapshot
 
+    def versioned(self) -> tuple[tuple[str, int] | None, list[Article]]:
+        """The index version and every article it holds (one consistent snapshot)."""
+        snapshot = self._current()
+        return snapshot.version, list(snapshot.by_slug.values())
+
     def get(self, slug: str) -> Article | None:
         return self._current().by_slug.get(slug)
 
