@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import reduce
 from html import escape
@@ -120,12 +120,14 @@ def query_words(text: str) -> list[str]:
     return list(dict.fromkeys(kept))
 
 
-def _find(text: str, word: str) -> tuple[int, int] | None:
-    """Where ``word`` matches in ``text``: the start of a word, or inside Chinese."""
+def _find(text: str, word: str, words: list[tuple[str, int, int]] | None = None
+          ) -> tuple[int, int] | None:
+    """Where ``word`` matches in ``text`` (whose ``_words`` may be given): the start of a
+    word, or inside Chinese."""
     if CJK_CHARACTER.match(word):
         start = text.find(word)
         return (start, start + len(word)) if start >= 0 else None
-    for candidate, start, end in _words(text):
+    for candidate, start, end in words if words is not None else _words(text):
         if candidate.startswith(word):
             return start, min(end, start + len(word))
     return None
@@ -152,9 +154,10 @@ class PrefixIndex:
 
         group_terms = [[(member, frozenset(terms(member))) for member in group]
                        for group in groups]
+        self.title_words = [_words(article.title) for article in self.articles]
         for number, article in enumerate(self.articles):
             add(_keys(article.title), number, 0)
-            first = _words(article.title)[:1]
+            first = self.title_words[number][:1]
             add({_key for word, _, _ in first for _key in _keys(word)}, number, 1)
             for tag in article.tags:
                 add(_keys(tag), number, 2)
@@ -227,7 +230,7 @@ class PrefixIndex:
         article = self.articles[number]
         marks, missing = [], []
         for word in words:
-            span = _find(article.title, word)
+            span = _find(article.title, word, self.title_words[number])
             if span:
                 marks.append(span)
             else:
@@ -257,7 +260,7 @@ class SuggestService:
     """Suggestions over the catalog's articles, the prefix index rebuilt when the index or
     the synonyms file changes (both versions are checked on every call, cheaply)."""
 
-    def __init__(self, articles: Callable[[], tuple[Any, list[Article]]],
+    def __init__(self, articles: Callable[[], tuple[Any, Collection[Article]]],
                  synonyms_path: Path | None = None, max_query_length: int = 300) -> None:
         """``articles`` returns the index version and its articles (Catalog.versioned)."""
         self._articles = articles
