@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from html import escape
 
 from app.search.analysis import TOKEN_PATTERN, has_chinese
@@ -47,14 +48,16 @@ def make_snippet(
         matches = _mixed_matches(text, wanted, stem)
         before, after = BEFORE // CHINESE_SHARE, AFTER // CHINESE_SHARE
     else:
-        matches = [(m.start(), m.end(), key) for m in WORD.finditer(text)
+        matches = [(m.start(), m.end(), key) for m in _candidates(wanted).finditer(text)
                    if (key := stem(m.group().lower())) in wanted]
     if not matches:
         return None
-    candidates = []
-    for index, (start, _, _) in enumerate(matches):
-        window_end = start + after
-        inside = [m for m in matches[index:] if m[1] <= window_end]
+    candidates, stop = [], 0
+    for index, (start, _, _) in enumerate(matches):  # matches do not overlap: ends ascend
+        stop = max(stop, index)
+        while stop < len(matches) and matches[stop][1] <= start + after:
+            stop += 1
+        inside = matches[index:stop]
         candidates.append((len({m[2] for m in inside}), len(inside), -start, start))
     chosen: list[int] = []
     for *_, start in sorted(candidates, reverse=True):
@@ -72,6 +75,18 @@ def make_snippet(
     prefix = "… " if spans[0][0] > 0 and not _starts_sentence(text, spans[0][0]) else ""
     suffix = " …" if spans[-1][1] < len(text) and not _ends_sentence(text, spans[-1][1]) else ""
     return prefix + " … ".join(parts) + suffix
+
+
+@lru_cache(maxsize=512)
+def _candidates(stems: frozenset[str]) -> re.Pattern:
+    """The words of a text (as WORD splits it) that may stem to one of ``stems``.
+
+    Stemming every word of every shown article was a quarter of a search's time. A word's
+    Porter2 stem keeps the word's start, except for the last letters ("dying" -> "die"), so
+    only words starting with a stem less its last two letters are stemmed and compared.
+    """
+    starts = sorted({re.escape(s[:max(1, len(s) - 2)]) for s in stems}, key=len, reverse=True)
+    return re.compile(rf"\b(?<!\w\.)(?:{'|'.join(starts)})\w*(?:\.?\w+)*", re.IGNORECASE)
 
 
 def _mixed_matches(text: str, wanted: frozenset[str], stem: Callable[[str], str]
