@@ -195,8 +195,14 @@ def table(results: dict[str, dict[str, Any]]) -> str:
         return (f"{ours['p50']:.1f}/{ours['p95']:.1f} vs {theirs['p50']:.1f}/{theirs['p95']:.1f}"
                 f" = {result['fts5']['p95_ratio']:.1f}x")
 
+    def matchers(result: dict[str, Any]) -> str:
+        if not result.get("fts5"):
+            return "n/a"
+        return "{p50:.1f}/{p95:.1f}".format(**result["fts5"]["whoosh_matchers"])
+
     rows += [
         ("first-time search p50/p95, ours vs FTS5 (ms)", versus),
+        ("  same, Whoosh's matchers as first stage (ms)", matchers),
         ("FTS5 full build (s)", lambda r: f"{r['fts5']['fts5_build_s']:.2f}" if r.get("fts5")
          else "n/a"),
         ("suggest: prefix index build (ms)", lambda r: f"{r['suggest']['build_ms']:.1f}"),
