@@ -118,6 +118,26 @@ def test_escape_closes_the_suggestions_and_enter_then_searches(page, live_url):
     page.wait_for_url("**/search?q=passw")
 
 
+def test_a_chinese_reader_chooses_a_suggestion(browser, live_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                                  user_agent=PERSON_AGENT)
+    page = context.new_page()
+    try:
+        page.goto(live_url + "/")
+        box = page.get_by_role("combobox", name="你需要什么帮助？")
+        box.press_sequentially("退", delay=40)
+        first = page.get_by_role("listbox").get_by_role("option").first
+        first.wait_for()
+        assert page.locator(".suggest-list mark").first.inner_text() == "退"
+        title = first.locator(".suggest-title").inner_text()
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/articles/*-zh?from=suggest")
+        assert page.locator("h1").inner_text() == title
+    finally:
+        context.close()
+
+
 def test_no_results_leads_to_a_human(page, live_url):
     page.goto(live_url + "/search?q=xylophone+zeppelin")
     shot(page, "no-results")

@@ -164,11 +164,15 @@
       }
     }
 
-    input.addEventListener("input", function () {
+    function later() {
       clearTimeout(timer);
       timer = setTimeout(update, 120);
-    });
+    }
+    // While an input method composes Chinese, the box holds pinyin: ask once it is done.
+    input.addEventListener("input", function (event) { if (!event.isComposing) later(); });
+    input.addEventListener("compositionend", later);
     input.addEventListener("keydown", function (event) {
+      if (event.isComposing) return;  // Enter and arrows belong to the input method
       const expanded = !list.hidden && items.length > 0;
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         if (!items.length) return;
