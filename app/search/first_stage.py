@@ -77,6 +77,9 @@ class FirstStage:
             OrderedDict())
         self._filters: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
+        # The reader's language first, then the rest: one query ranked twice with other
+        # filters. Its scores are kept per thread for the second ranking.
+        self._last = threading.local()
 
     def lengths(self, searcher: Searcher, field: str) -> np.ndarray:
         """Every article's length of ``field`` as the scorer sees it (Whoosh's byte-coded)."""
@@ -200,7 +203,11 @@ class FirstStage:
         """The first ``limit`` (docnum, score) pairs, best first (ties: lower docnum, as
         Whoosh), among the articles ``filter`` admits and ``mask`` does not; and how many
         articles match in all (exact)."""
-        scores, matched = self._scores(searcher, query)
+        if getattr(self._last, "query", None) is query:
+            scores, matched = self._last.arrays
+        else:
+            scores, matched = self._scores(searcher, query)
+            self._last.query, self._last.arrays = query, (scores, matched)
         admitted = matched & self.allowed(searcher, filter)
         if mask is not None:
             admitted &= ~self.allowed(searcher, mask)
