@@ -157,8 +157,9 @@ class PrefixIndex:
         self.title_words = [_words(article.title) for article in self.articles]
         for number, article in enumerate(self.articles):
             add(_keys(article.title), number, 0)
-            first = self.title_words[number][:1]
-            add({_key for word, _, _ in first for _key in _keys(word)}, number, 1)
+            # The title's first word (of Chinese, the first run itself, not its suffixes).
+            add({word[:CHINESE_KEY_LENGTH] for word, _, _ in self.title_words[number][:1]},
+                number, 1)
             for tag in article.tags:
                 add(_keys(tag), number, 2)
             if group_terms:
@@ -177,7 +178,6 @@ class PrefixIndex:
             self.languages[article.language] = self.languages.get(article.language, 0) | (
                 1 << number)
             self.groups.append(article.translation_group)
-        self.everything = (1 << len(self.articles)) - 1
 
     def lookup(self, prefix: str) -> tuple[int, int, int, int]:
         """Bit sets of the articles with a key starting with ``prefix``: in the title, as the
