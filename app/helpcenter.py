@@ -20,6 +20,7 @@ from app.search import (
     learning,
 )
 from app.search.catalog import Catalog
+from app.search.suggest import DEFAULT_SUGGESTIONS, SuggestPage, SuggestService
 from app.search.synonyms import SYNONYMS_FILE, SynonymsFile
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ class HelpCenter:
         self.search_service = SearchService(self.store, page_size, max_query_length)
         self.search_service.synonyms = SynonymsFile(self.content_dir / SYNONYMS_FILE)
         self.catalog = Catalog(self.search_service, default_language)
+        self.suggestions = SuggestService(self.catalog.versioned,
+                                          self.content_dir / SYNONYMS_FILE, max_query_length)
         self._journeys: tuple[float, list[Journey]] | None = None
         self._journeys_lock = threading.Lock()
         self._index_verified = False
@@ -118,6 +121,16 @@ class HelpCenter:
         except IndexUnavailable as error:
             self.recover(error)
             return self.search_service.search(text, journey, page, page_size, lang)
+
+    def suggest(self, text: str, lang: str | None = None,
+                limit: int = DEFAULT_SUGGESTIONS) -> SuggestPage:
+        """Articles for a half-typed question (search as you type), ``lang`` first."""
+        try:
+            return self.suggestions.suggest(text, lang, limit)
+        except IndexUnavailable:
+            self.index_failed()
+            self.ensure_ready()
+            return self.suggestions.suggest(text, lang, limit)
 
     def journeys(self) -> list[Journey]:
         """Journeys in display order, re-read when ``journeys.yml`` changes."""

@@ -43,6 +43,7 @@ ROUTE_LIMITS = {
     "api.create_ticket": ("POST", (("tickets", client_key),)),
     "site.submit_contact": ("POST", (("tickets", client_key),)),
     "api.search": ("GET", (("search", client_key),)),
+    "api.suggest": ("GET", (("search", client_key),)),  # one budget for typing and searching
     "auth.login": ("POST", (("signin", client_key),)),
 }
 

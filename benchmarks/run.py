@@ -12,163 +12,30 @@ import logging
 import os
 import platform
 import random
-import re
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.content import Article, ContentSet, load_content
-from app.content.importer import import_tree
+from app.content import ContentSet, load_content
 from app.search import IndexStore, SearchService, indexer
+from app.search.catalog import Catalog
+from app.search.suggest import SuggestService
+from app.search.synonyms import SYNONYMS_FILE
+from benchmarks import fts5
+from benchmarks.corpora import SEED, chinese_questions, make_queries, prepare, zipf_stream
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEMO_CONTENT = PROJECT_ROOT / "content"
-OFFICEDOCS = PROJECT_ROOT.parent / "shared" / "corpus" / "officedocs-support"
-CHINESE = PROJECT_ROOT.parent / "shared" / "eval" / "ncp-policies"
 OUT_FILE = Path(__file__).resolve().parent / "out" / "latest.json"
 CORPORA = ("demo", "officedocs", "generated", "chinese")
 BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"}
-TARGETS = {"search_p95_ms": 30.0, "rebuild_5000_s": 60.0}
-SEED = 20240601
-
-# Head of the synthetic vocabulary, most frequent first; the tail is made-up words (see vocabulary).
-FUNCTION_WORDS = """the to and a of you your in is for on it that this if with can be or are
-not from as when at by have will an do then our we more after any into about""".split()
-HELP_WORDS = """account order payment app password email refund card delivery settings sign
-phone booking address notification code error message support subscription plan invoice
-charge update device login provider service cancel change verify reset screen open select
-tap check try again page profile receipt wallet bank transfer balance credit store item return
-request status time day minutes hours link browser network connection data location permission
-security alert two factor authentication contact help issue problem fail declined pending
-missing wrong late arrive track tracking courier driver schedule reschedule confirm
-confirmation receive send download install version restart clear cache storage battery offline
-sync history search filter menu button tab option list name number invoice tax fee discount
-promo voucher gift team business admin user member invite role share export import report
-privacy delete close reopen limit region country language currency review rating tip
-""".split()
-QUESTION_STARTS = ("how do i", "how to", "why is my", "why can't i", "what happens if",
-                   "can i", "where is my", "my", "help with", "")
-JOURNEYS = (("getting-started", "Getting started"), ("account", "Account and security"),
-            ("billing", "Billing and payments"), ("orders", "Orders and delivery"),
-            ("troubleshooting", "Troubleshooting"), ("privacy", "Privacy and data"))
-
-
-# ---------------------------------------------------------------- corpora
-def vocabulary(size: int, rng: random.Random) -> tuple[list[str], list[float]]:
-    """Words with Zipfian cumulative weights: real help-center words first, made-up ones after."""
-    syllables = ["ka", "lo", "mi", "ser", "ton", "vel", "dra", "pin", "sto", "rex", "ba", "nu",
-                 "fi", "gor", "tal", "zen", "qua", "mor", "li", "pe", "sca", "dun", "ve", "ro"]
-    words = list(dict.fromkeys(FUNCTION_WORDS + HELP_WORDS))
-    seen = set(words)
-    while len(words) < size:
-        word = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
-        if word not in seen:
-            seen.add(word)
-            words.append(word)
-    weights, total = [], 0.0
-    for rank in range(1, size + 1):
-        total += 1.0 / rank**1.07
-        weights.append(total)
-    return words, weights
-
-
-def write_generated(target: Path, count: int) -> None:
-    """``count`` articles of ~400 words in 6 journeys; the same files for the same count."""
-    rng = random.Random(SEED)
-    words, weights = vocabulary(30_000, rng)
-    help_words = HELP_WORDS
-
-    def sentence(n: int) -> str:
-        text = " ".join(rng.choices(words, cum_weights=weights, k=n))
-        return text[:1].upper() + text[1:] + "."
-
-    target.mkdir(parents=True)
-    (target / "journeys.yml").write_text("".join(
-        f"- {{slug: {slug}, title: {title}, description: About {title.lower()}., icon: x}}\n"
-        for slug, title in JOURNEYS), encoding="utf-8")
-    for number in range(count):
-        slug, _ = JOURNEYS[number % len(JOURNEYS)]
-        title = " ".join(rng.sample(help_words, 2) + rng.choices(words[:3000], k=rng.randint(2, 5)))
-        tags = rng.sample(help_words, rng.randint(2, 4))
-        updated = date(2024, 1, 1) + timedelta(days=rng.randint(0, 700))
-        paragraphs, remaining = [], max(120, int(rng.gauss(400, 120)))
-        while remaining > 0:
-            size = min(remaining, rng.randint(40, 90))
-            if rng.random() < 0.25:
-                paragraphs.append("## " + sentence(rng.randint(3, 6))[:-1])
-            paragraphs.append(" ".join(sentence(rng.randint(8, 18)) for _ in range(size // 12)))
-            remaining -= size
-        (target / slug).mkdir(exist_ok=True)
-        (target / slug / f"article-{number:05d}.md").write_text(
-            f"---\ntitle: {title.capitalize()} {number}\nsummary: {sentence(rng.randint(10, 20))}\n"
-            f"tags: [{', '.join(tags)}]\nupdated: {updated.isoformat()}\n---\n\n"
-            + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
-
-
-def prepare(name: str, work: Path, args: argparse.Namespace) -> tuple[Path | None, str]:
-    """The content directory for a corpus, or None and the reason it is skipped."""
-    if name == "demo":
-        return DEMO_CONTENT, "the project's content/"
-    if name == "chinese":
-        if not (CHINESE / "content").is_dir():
-            return None, f"{CHINESE} not found"
-        return CHINESE / "content", "599 Chinese policy documents, real citizens' questions"
-    if name == "officedocs":
-        if not OFFICEDOCS.is_dir():
-            return None, f"{OFFICEDOCS} not found"
-        started = time.perf_counter()
-        report = import_tree(OFFICEDOCS, work / "officedocs")
-        return work / "officedocs", (f"imported {report.imported} articles "
-                                     f"in {time.perf_counter() - started:.1f} s")
-    started = time.perf_counter()
-    write_generated(work / "generated", args.generated_count)
-    return work / "generated", (f"{args.generated_count} synthetic articles written "
-                                f"in {time.perf_counter() - started:.1f} s")
-
-
-# ---------------------------------------------------------------- queries
-def misspell(word: str, rng: random.Random) -> str:
-    i = rng.randrange(1, len(word) - 1)
-    edit = rng.choice(("swap", "drop", "double"))
-    if edit == "swap":
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
-    return word[:i] + word[i + 1:] if edit == "drop" else word[:i] + word[i] + word[i:]
-
-
-def make_queries(articles: list[Article], count: int, rng: random.Random) -> list[str]:
-    """Unique 2–8-word questions from titles, tags and body words; about 1 in 7 misspelt."""
-    queries: dict[str, None] = {}
-    attempts = 0
-    while len(queries) < count and attempts < count * 50:
-        attempts += 1
-        article = rng.choice(articles)
-        title = re.findall(r"[a-z][a-z'-]{2,}", article.title.lower())
-        body = re.findall(r"[a-z]{4,}", article.body[:3000].lower())
-        pool = title + list(article.tags) + rng.sample(body, min(len(body), 4))
-        if not pool:
-            continue
-        start = rng.choice(QUESTION_STARTS).split()
-        size = rng.randint(max(1, 2 - len(start)), max(1, 8 - len(start)))
-        picked = [rng.choice(pool) for _ in range(size)]
-        if rng.random() < 0.15:
-            long_words = [i for i, w in enumerate(picked) if len(w) >= 5]
-            if long_words:
-                i = rng.choice(long_words)
-                picked[i] = misspell(picked[i], rng)
-        queries[" ".join(start + picked)] = None
-    return list(queries)
-
-
-def zipf_stream(queries: list[str], length: int, rng: random.Random) -> list[str]:
-    """Traffic in which a few questions make most of the searches."""
-    weights = [1.0 / rank for rank in range(1, len(queries) + 1)]
-    return rng.choices(queries, weights=weights, k=length)
-
+TARGETS = {"search_p95_ms": 30.0, "rebuild_5000_s": 60.0, "suggest_p95_ms": 5.0,
+           "fts5_ratio": 1.5}
+SUGGEST_QUERIES = 100  # questions typed keystroke by keystroke for the suggest figures
 
 # ---------------------------------------------------------------- measuring
 def timed(action: Callable[[], Any]) -> float:
@@ -215,8 +82,32 @@ def measure_search(store: IndexStore, queries: list[str], rng: random.Random) ->
             "first_hit": percentiles(first_hit), "warm": percentiles(repeat)}
 
 
+def keystrokes(queries: list[str]) -> list[str]:
+    """What a search box holds after each keystroke of each question, as typed."""
+    return [query[:end] for query in queries for end in range(1, len(query) + 1)
+            if query[:end].strip()]
+
+
+def measure_suggest(store: IndexStore, content_dir: Path, typed: list[str],
+                    lang: str) -> dict[str, Any]:
+    """SuggestService.suggest for every keystroke: the prefix index built once per version."""
+    catalog = Catalog(SearchService(store))
+    service = SuggestService(catalog.versioned, content_dir / SYNONYMS_FILE)
+    catalog_ms = timed(catalog.versioned)
+    build_ms = timed(service.prefix_index)
+    found, elapsed = [], []
+    for text in typed:
+        started = time.perf_counter()
+        found.append(len(service.suggest(text, lang).suggestions))
+        elapsed.append((time.perf_counter() - started) * 1000)
+    catalog.search.pool.close()
+    return {"catalog_ms": round(catalog_ms, 1), "build_ms": round(build_ms, 1),
+            "keystrokes": percentiles(elapsed),
+            "with_suggestions": round(sum(1 for n in found if n) / max(1, len(found)), 2)}
+
+
 def measure_pages(content_dir: Path, index_dir: Path, work: Path,
-                  slugs: list[tuple[str, str]]) -> dict[str, Any]:
+                  slugs: list[tuple[str, str]], typed: list[str] = ()) -> dict[str, Any]:
     """Article pages through the Flask test client, each view recorded in a fresh SQLite DB."""
     from flask_migrate import upgrade
 
@@ -240,19 +131,15 @@ def measure_pages(content_dir: Path, index_dir: Path, work: Path,
 
     first_page_ms = timed(lambda: get(*slugs[0]))  # loads the catalog from the index
     pages = [timed(lambda s=s: get(*s)) for s in slugs[1:]]
+    suggest_requests = [timed(lambda t=t: client.get("/api/v1/suggest", query_string={"q": t},
+                                                     headers=BROWSER)) for t in typed]
     with app.app_context():
         from app.events.models import Event
 
         views = db.session.query(Event).count()
         db.engine.dispose()
     return {"first_page_ms": round(first_page_ms, 1), "page": percentiles(pages),
-            "views_recorded": views}
-
-
-def chinese_questions(count: int) -> list[str]:
-    """Real questions of the Chinese evaluation set, in file order."""
-    lines = (CHINESE / "dev.tsv").read_text(encoding="utf-8").splitlines()
-    return list(dict.fromkeys(line.split("\t", 1)[0] for line in lines if "\t" in line))[:count]
+            "views_recorded": views, "suggest_request": percentiles(suggest_requests)}
 
 
 def bench_corpus(content_dir: Path, work: Path, args: argparse.Namespace,
@@ -267,6 +154,8 @@ def bench_corpus(content_dir: Path, work: Path, args: argparse.Namespace,
                else make_queries(content.articles, args.queries, rng))
     slugs = rng.sample([(a.slug, a.language) for a in content.published],
                        min(args.pages, len(content.published)))
+    typed = keystrokes(queries[:SUGGEST_QUERIES])
+    lang = "zh" if name == "chinese" else "en"
     return {
         "articles": len(content.articles),
         "errors": len(content.errors),
@@ -276,7 +165,11 @@ def bench_corpus(content_dir: Path, work: Path, args: argparse.Namespace,
         "index_mb": round(folder_mb(store.path_of(store.current_generation())), 1),
         "queries": len(queries),
         "search": measure_search(store, queries, rng),
-        **measure_pages(content_dir, store.root, work, slugs),
+        "suggest": measure_suggest(store, content_dir, typed, lang),
+        # FTS5's tokenizer does not segment Chinese: no like-for-like comparison there.
+        "fts5": None if name == "chinese" else fts5.compare(content.published, store, queries,
+                                                            work, percentiles),
+        **measure_pages(content_dir, store.root, work, slugs, typed[:300]),
     }
 
 
@@ -295,6 +188,30 @@ def table(results: dict[str, dict[str, Any]]) -> str:
     for kind in ("cold", "first_hit", "warm"):
         rows.append((f"search {kind} p50/p95/p99 (ms)", lambda r, k=kind: "{p50:.1f} / {p95:.1f} / "
                      "{p99:.1f}".format(**r["search"][k]) + f"  (n={r['search'][k]['n']})"))
+    def versus(result: dict[str, Any]) -> str:
+        if not result.get("fts5"):
+            return "n/a"
+        ours, theirs = result["fts5"]["ours"], result["fts5"]["fts5"]
+        return (f"{ours['p50']:.1f}/{ours['p95']:.1f} vs {theirs['p50']:.1f}/{theirs['p95']:.1f}"
+                f" = {result['fts5']['p95_ratio']:.1f}x")
+
+    def matchers(result: dict[str, Any]) -> str:
+        if not result.get("fts5"):
+            return "n/a"
+        return "{p50:.1f}/{p95:.1f}".format(**result["fts5"]["whoosh_matchers"])
+
+    rows += [
+        ("first-time search p50/p95, ours vs FTS5 (ms)", versus),
+        ("  same, Whoosh's matchers as first stage (ms)", matchers),
+        ("FTS5 full build (s)", lambda r: f"{r['fts5']['fts5_build_s']:.2f}" if r.get("fts5")
+         else "n/a"),
+        ("suggest: prefix index build (ms)", lambda r: f"{r['suggest']['build_ms']:.1f}"),
+        ("suggest per keystroke p50/p95/p99 (ms)", lambda r: "{p50:.2f} / {p95:.2f} / {p99:.2f}"
+         .format(**r["suggest"]["keystrokes"]) + f"  (n={r['suggest']['keystrokes']['n']})"),
+        ("keystrokes with a suggestion", lambda r: f"{r['suggest']['with_suggestions']:.0%}"),
+        ("GET /api/v1/suggest p50/p95 (ms)",
+         lambda r: "{p50:.2f} / {p95:.2f}".format(**r["suggest_request"])),
+    ]
     rows += [("first page, loads catalog (ms)", lambda r: f"{r['first_page_ms']:.1f}"),
              ("article page p50/p95 (ms)", lambda r: "{p50:.1f} / {p95:.1f}".format(**r["page"]))]
     width = max(len(label) for label, _ in rows)
@@ -313,6 +230,10 @@ def target_lines(results: dict[str, dict[str, Any]], count: int) -> list[str]:
         return ["targets: the generated corpus was not run"]
     search, limit = generated["search"], TARGETS["search_p95_ms"]
     rebuild, rebuild_limit = generated["rebuild_s"], TARGETS["rebuild_5000_s"]
+    suggest_limit = TARGETS["suggest_p95_ms"]
+    suggest = generated["suggest"]["keystrokes"]["p95"]
+    request = generated["suggest_request"]["p95"]
+    ratio = generated["fts5"]["p95_ratio"]
     verdict = {True: "PASS", False: "FAIL"}
     return [
         f"target search p95 < {limit:.0f} ms at {count:,} articles, warm (cached repeats): "
@@ -321,6 +242,13 @@ def target_lines(results: dict[str, dict[str, Any]], count: int) -> list[str]:
         f"{search['first_hit']['p95']:.1f} ms {verdict[search['first_hit']['p95'] < limit]}",
         f"target rebuild of {count:,} < {rebuild_limit:.0f} s: "
         f"{rebuild:.1f} s {verdict[rebuild < rebuild_limit]}",
+        f"target first-time search p95 <= {TARGETS['fts5_ratio']:.1f} x SQLite FTS5's "
+        f"(same run, same questions, interleaved): {ratio:.2f} x "
+        f"{verdict[ratio <= TARGETS['fts5_ratio']]}",
+        f"target suggest p95 <= {suggest_limit:.0f} ms at {count:,} articles (service, per "
+        f"keystroke): {suggest:.2f} ms {verdict[suggest <= suggest_limit]}",
+        f"    same through GET /api/v1/suggest (Flask test client): {request:.2f} ms "
+        f"{verdict[request <= suggest_limit]}",
     ]
 
 

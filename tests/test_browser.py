@@ -81,6 +81,63 @@ def test_question_to_answer_from_the_home_page(page, live_url):
     assert page.get_by_role("link", name="Contact support now").is_visible()
 
 
+def test_choose_a_suggestion_with_the_keyboard(page, live_url):
+    page.goto(live_url + "/")
+    box = page.get_by_role("combobox", name="What do you need help with?")
+    box.press_sequentially("refu", delay=40)
+    options = page.get_by_role("listbox", name="Suggested articles").get_by_role("option")
+    options.first.wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    assert 1 <= options.count() <= 5
+    marks = page.locator(".suggest-list mark").all_inner_texts()
+    assert marks and all(mark.lower() == "refu" for mark in marks)
+    shot(page, "suggestions")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    first = options.first
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    assert first.get_attribute("aria-selected") == "true"
+    title = first.locator(".suggest-title").inner_text()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/articles/*?from=suggest")
+    assert page.locator("h1").inner_text() == title
+
+
+def test_escape_closes_the_suggestions_and_enter_then_searches(page, live_url):
+    page.goto(live_url + "/articles/refund-timelines")
+    box = page.get_by_role("combobox", name="What do you need help with?")
+    box.press_sequentially("passw", delay=40)
+    option = page.locator("#q-header-suggestions [role=option]").first
+    option.wait_for()
+    assert "password" in option.inner_text().lower()
+    page.keyboard.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false"
+    assert page.locator("#q-header-suggestions").is_hidden()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=passw")
+
+
+def test_a_chinese_reader_chooses_a_suggestion(browser, live_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                                  user_agent=PERSON_AGENT)
+    page = context.new_page()
+    try:
+        page.goto(live_url + "/")
+        box = page.get_by_role("combobox", name="你需要什么帮助？")
+        box.press_sequentially("退", delay=40)
+        first = page.get_by_role("listbox").get_by_role("option").first
+        first.wait_for()
+        assert page.locator(".suggest-list mark").first.inner_text() == "退"
+        title = first.locator(".suggest-title").inner_text()
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/articles/*-zh?from=suggest")
+        assert page.locator("h1").inner_text() == title
+    finally:
+        context.close()
+
+
 def test_no_results_leads_to_a_human(page, live_url):
     page.goto(live_url + "/search?q=xylophone+zeppelin")
     shot(page, "no-results")

@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from app import helpcenter
+from app.api.suggestions import suggestions_json
 from app.content.render import render_cached
 from app.errors import error_response
 from app.events import recorder
@@ -20,6 +21,7 @@ from app.events.votes import VoteError, cast_vote
 from app.i18n import current_language
 from app.search import QueryError
 from app.search.searcher import MAX_PAGE_SIZE
+from app.search.suggest import DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS
 from app.sessions.web import COOKIE_NAME, current_session_id
 from app.tickets.service import (
     IdempotencyConflict,
@@ -110,6 +112,29 @@ def search():
         "did_you_mean": results.did_you_mean,
         "showing_suggestion": results.showing_suggestion,
     })
+
+
+@api.get("/suggest")
+def suggest():
+    """Search as you type: never recorded as a search (it would count half-typed words)."""
+    field = "q"
+    try:
+        text = request.args.get("q", "")
+        if not text.strip():
+            raise QueryError("'q' is required: the words typed so far.")
+        field = "lang"
+        lang = request.args.get("lang") or current_language()
+        languages = current_app.config["KB_LANGUAGES"]
+        if lang not in languages:
+            raise QueryError(f"'lang' must be one of {', '.join(languages)}, not {lang!r}.")
+        field = "limit"
+        limit = _int_arg("limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS)
+        field = "q"
+        found = helpcenter().suggest(text, lang, limit)
+    except QueryError as error:
+        return jsonify({"error": {"status": 400, "message": str(error),
+                                  "fields": {field: str(error)}}}), 400
+    return jsonify(suggestions_json(found))
 
 
 @api.get("/articles/<slug>")

@@ -20,7 +20,7 @@ SEARCH_PERFORMED = "search.performed"
 SEARCH_CLICKED = "search.clicked"
 TICKET_CREATED = "ticket.created"
 
-SOURCES = {"search", "browse", "contact", "related", "api"}
+SOURCES = {"search", "browse", "contact", "related", "api", "suggest"}
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 
 

@@ -7,6 +7,7 @@ exactly what search finds, and an edit becomes visible everywhere with the index
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from app.content import Article
@@ -51,6 +52,11 @@ class Catalog:
                 self._snapshot = _Snapshot(version, {a.slug: a for a in articles},
                                            _groups(articles))
             return self._snapshot
+
+    def versioned(self) -> tuple[tuple[str, int] | None, Collection[Article]]:
+        """The index version and every article it holds (one consistent snapshot)."""
+        snapshot = self._current()
+        return snapshot.version, snapshot.by_slug.values()
 
     def get(self, slug: str) -> Article | None:
         return self._current().by_slug.get(slug)

@@ -15,6 +15,7 @@ from html import escape
 from math import ceil
 from typing import Any
 
+import numpy as np
 from whoosh.index import EmptyIndexError
 from whoosh.lang import porter2
 from whoosh.qparser import (
@@ -28,6 +29,7 @@ from whoosh.searching import Searcher
 
 from app.search.analysis import has_chinese
 from app.search.embedding import EmbeddingUnavailable, encoder
+from app.search.first_stage import FirstStage, Unsupported
 from app.search.rerank import (
     EMBEDDING_WEIGHT,
     RERANK_WINDOW,
@@ -113,11 +115,13 @@ def normalize_query(text: str, max_length: int) -> str:
     return text
 
 
-def _coordination(searcher: Searcher, query: Query, docnums: list[int]) -> dict[int, float]:
+def _coordination(searcher: Searcher, query: Query, docnums: list[int],
+                  stage: FirstStage | None = None) -> dict[int, float]:
     """For each document, the share of the query's distinct words it matches (0..1).
 
     Walks each query term's postings once with skip_to over the sorted candidates, which is
-    far cheaper than asking Whoosh to record matched terms for every matching document.
+    far cheaper than asking Whoosh to record matched terms for every matching document; with
+    the first stage's arrays, looks the candidates up in its postings instead.
     """
     terms = {(field, word) for field, word in query.iter_all_terms()
              if field in FIELD_BOOSTS}  # words, not the character pairs of the cjk field
@@ -127,6 +131,12 @@ def _coordination(searcher: Searcher, query: Query, docnums: list[int]) -> dict[
     reader = searcher.reader()
     ordered = sorted(docnums)
     matched: dict[int, set] = {docnum: set() for docnum in ordered}
+    if stage is not None:
+        candidates = np.array(ordered)
+        for field, word in terms:
+            for docnum in candidates[stage.has(searcher, field, word, candidates)].tolist():
+                matched[docnum].add(word)
+        return {docnum: len(found) / len(words) for docnum, found in matched.items()}
     for field, word in terms:
         try:
             postings = reader.postings(field, word)
@@ -168,10 +178,13 @@ def _without_common_terms(searcher: Searcher, query: Query,
     return prune(query) or query
 
 
-def _unmatched(searcher: Searcher, query: Query, docnums: set[int]) -> int:
+def _unmatched(searcher: Searcher, query: Query, docnums: set[int],
+               stage: FirstStage | None = None) -> int:
     """How many of ``docnums`` the query does not match."""
     if not docnums:
         return 0
+    if stage is not None:
+        return int(np.count_nonzero(~stage.matches(searcher, query, np.array(sorted(docnums)))))
     matcher = query.matcher(searcher)
     missing = 0
     for docnum in sorted(docnums):
@@ -198,15 +211,21 @@ def _has_several_languages(searcher: Searcher) -> bool:
 
 
 def _rank(
-    searcher: Searcher, query: Query, limit: int, filter: Query | None, mask: Query | None = None
+    searcher: Searcher, query: Query, limit: int, filter: Query | None, mask: Query | None = None,
+    stage: FirstStage | None = None,
 ) -> tuple[list[tuple[int, float]], int, bool]:
     """The first ``limit`` (docnum, score) pairs, the match count and whether it is exact.
 
-    A plain OR lets Whoosh use its fast preloaded union (a coordination factor forces a slower
-    matcher tree); the bonus for matching more of the words is applied afterwards to the first
-    RESCORE_WINDOW results (see _coordination).
+    With ``stage`` the BM25F scores are computed over arrays (first_stage.py): the same
+    scores, and an exact count, without walking every posting in Python. Without it, a plain
+    OR lets Whoosh use its fast preloaded union (a coordination factor forces a slower
+    matcher tree). Either way the bonus for matching more of the words is applied afterwards
+    to the first RESCORE_WINDOW results (see _coordination).
     """
-    if searcher.doc_count() <= EXACT_COUNT_LIMIT:
+    if stage is not None:
+        scored, total = stage.rank(searcher, query, limit, filter, mask)
+        exact = True
+    elif searcher.doc_count() <= EXACT_COUNT_LIMIT:
         # Whoosh's preloaded union scores every match anyway; in a small index taking them all
         # makes the count exact for free, where len() on a limited result walks the postings
         # again (20 ms for a long Chinese question over 599 articles).
@@ -219,7 +238,8 @@ def _rank(
         estimate = results.estimated_length()
         exact = results.scored_length() < limit or estimate <= EXACT_COUNT_LIMIT
         total = len(results) if exact else min(estimate, searcher.doc_count())
-    bonus = _coordination(searcher, query, [docnum for docnum, _ in scored[:RESCORE_WINDOW]])
+    bonus = _coordination(searcher, query, [docnum for docnum, _ in scored[:RESCORE_WINDOW]],
+                          stage)
     head = sorted(((docnum, score * (1 + COORDINATION_BONUS * bonus.get(docnum, 0.0)))
                    for docnum, score in scored[:RESCORE_WINDOW]),
                   key=lambda item: item[1], reverse=True)
@@ -330,6 +350,8 @@ class SearchService:
         self.title_weight = TITLE_SIMILARITY_WEIGHT  # 0 turns the title-terms cosine off
         self.embedding_weight = EMBEDDING_WEIGHT  # 0 turns the sentence embeddings off
         self._similarity = SimilarityCache()
+        self.array_first_stage = True  # False ranks with Whoosh's matchers (for comparison)
+        self._first_stage: tuple[tuple[str, int], FirstStage | None] | None = None
         self.synonyms = None  # a synonyms.SynonymSet, expanded into queries when set
         self.learned = None  # a learning.LearnedBoosts, applied to the first results when set
 
@@ -349,6 +371,20 @@ class SearchService:
             query = self.synonyms.expand(
                 text, query, CHINESE_FIELD_BOOSTS if chinese else FIELD_BOOSTS)
         return query
+
+    def _stage(self, searcher: Searcher) -> FirstStage | None:
+        """The first stage's arrays for the index version ``searcher`` reads."""
+        if not self.array_first_stage:
+            return None
+        version = (self.pool._generation, searcher.reader().generation())
+        current = self._first_stage
+        if current is None or current[0] != version:
+            try:
+                current = (version, FirstStage(searcher))
+            except Unsupported:
+                current = (version, None)
+            self._first_stage = current
+        return current[1]
 
     def _embed(self, text: str) -> Future | None:
         """The question's embedding, computed in the background; None when not used."""
@@ -430,23 +466,26 @@ class SearchService:
             query = _without_common_terms(searcher, query)
         journey_filter = Term("journey", journey) if journey else None
         limit = max(RESCORE_WINDOW, RERANK_WINDOW, page * page_size)
+        stage = self._stage(searcher)
         if lang and _has_several_languages(searcher):
             # The user's language first, then the rest: two rankings, one after the other.
             mine = Term("language", lang)
             first, total, exact = _rank(searcher, query, limit,
-                                        And([journey_filter, mine]) if journey_filter else mine)
-            rest, more, more_exact = _rank(searcher, query, limit, journey_filter, mask=mine)
+                                        And([journey_filter, mine]) if journey_filter else mine,
+                                        stage=stage)
+            rest, more, more_exact = _rank(searcher, query, limit, journey_filter, mask=mine,
+                                           stage=stage)
             found = {docnum for docnum, _ in first + rest}
             ranked = (self._reorder(searcher, text, first, embedding, _admits(journey, lang, True))
                       + self._reorder(searcher, text, rest, embedding,
                                       _admits(journey, lang, False)))
             total, exact = total + more, exact and more_exact
         else:
-            ranked, total, exact = _rank(searcher, query, limit, journey_filter)
+            ranked, total, exact = _rank(searcher, query, limit, journey_filter, stage=stage)
             found = {docnum for docnum, _ in ranked}
             ranked = self._reorder(searcher, text, ranked, embedding, _admits(journey))
         if exact:  # articles the embedding added that the words do not match are not counted yet
-            total += _unmatched(searcher, query, {docnum for docnum, _ in ranked} - found)
+            total += _unmatched(searcher, query, {docnum for docnum, _ in ranked} - found, stage)
         body_words = frozenset(word for field, word in full_query.iter_all_terms()
                                if field == "body")
         start = (page - 1) * page_size
