@@ -11,19 +11,13 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from flask_migrate import upgrade
 
-from app import create_app
-from app.events.models import utcnow
-from app.extensions import db
-from tests.conftest import (
-    PROJECT_ROOT,
-    STAFF_PASSWORD,
-    add_staff,
-    drop_postgres_database,
-    new_database,
-)
-from tests.test_browser import PERSON_AGENT, browser, serve  # noqa: F401 - shared fixture
+from tests import test_browser
+from tests.conftest import PROJECT_ROOT, STAFF_PASSWORD, add_staff
+from tests.test_browser import PERSON_AGENT, serve
+from tests.test_dashboard_glance import seeded_app
+
+browser = test_browser.browser  # the shared Chromium
 
 SCREENSHOTS = os.environ.get("KB_SCREENSHOT_DIR") or str(PROJECT_ROOT / "screenshots")
 PHONE = {"width": 390, "height": 844}
@@ -37,24 +31,11 @@ def save(page, name: str) -> None:
 
 @pytest.fixture(scope="module")
 def busy_app(app, tmp_path_factory) -> Iterator:
-    """The demo content with 60 days of generated readers, votes and tickets; one manager."""
-    from benchmarks.dashboard import seed_history
-
-    url, postgres_name = new_database(tmp_path_factory.mktemp("busy"))
-    busy = create_app({"KB_CONTENT_DIR": app.config["KB_CONTENT_DIR"],
-                       "KB_INDEX_DIR": app.config["KB_INDEX_DIR"], "DATABASE_URL": url,
-                       "SECRET_KEY": "test-secret", "TESTING": True})
-    with busy.app_context():
-        upgrade(directory=str(PROJECT_ROOT / "migrations"))
-        seed_history(busy.extensions["helpcenter"].catalog.all(), 60, 40, utcnow())
-    add_staff(busy, "boss@pronto.test", "manager")
-    add_staff(busy, "admin@pronto.test", "admin")
-    yield busy
-    with busy.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    if postgres_name:
-        drop_postgres_database(postgres_name)
+    """The demo content with 60 days of generated readers, votes and tickets; a manager and
+    an admin."""
+    for busy, _ in seeded_app(app, tmp_path_factory.mktemp("busy"), 60, 40, seed=7):
+        add_staff(busy, "admin@pronto.test", "admin")
+        yield busy
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +43,7 @@ def busy_url(busy_app) -> Iterator[str]:
     yield from serve(busy_app)
 
 
-def signed_in(browser, url: str, viewport: dict, email: str = "boss@pronto.test"):  # noqa: F811
+def signed_in(browser, url: str, viewport: dict, email: str = "boss@pronto.test"):
     context = browser.new_context(viewport=viewport, user_agent=PERSON_AGENT,
                                   is_mobile=viewport["width"] < 500)
     page = context.new_page()
@@ -75,7 +56,7 @@ def signed_in(browser, url: str, viewport: dict, email: str = "boss@pronto.test"
 
 
 @pytest.mark.parametrize("size", ["1280", "390"])
-def test_screenshots_of_the_dashboard_and_an_article(browser, busy_url, size):  # noqa: F811
+def test_screenshots_of_the_dashboard_and_an_article(browser, busy_url, size):
     viewport = DESKTOP if size == "1280" else PHONE
     context, page = signed_in(browser, busy_url, viewport)
     try:
@@ -113,7 +94,7 @@ def colours(locator) -> tuple[str, str]:
         "e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]"))
 
 
-def test_badges_say_what_they_are_in_their_own_readable_colours(browser, busy_url):  # noqa: F811
+def test_badges_say_what_they_are_in_their_own_readable_colours(browser, busy_url):
     context, page = signed_in(browser, busy_url, DESKTOP, "admin@pronto.test")
     try:
         page.goto(busy_url + "/editor/")
@@ -136,7 +117,7 @@ def test_badges_say_what_they_are_in_their_own_readable_colours(browser, busy_ur
         assert contrast(ink, background) >= 4.5, (kind, ink, background)
 
 
-def test_the_focus_ring_stands_out_from_the_page(browser, busy_url):  # noqa: F811
+def test_the_focus_ring_stands_out_from_the_page(browser, busy_url):
     context = browser.new_context(viewport=DESKTOP, user_agent=PERSON_AGENT)
     page = context.new_page()
     try:
@@ -159,7 +140,7 @@ def test_the_focus_ring_stands_out_from_the_page(browser, busy_url):  # noqa: F8
         context.close()
 
 
-def test_an_article_prints_without_the_site_around_it(browser, busy_url):  # noqa: F811
+def test_an_article_prints_without_the_site_around_it(browser, busy_url):
     context = browser.new_context(viewport=DESKTOP, user_agent=PERSON_AGENT)
     page = context.new_page()
     try:
@@ -178,7 +159,7 @@ def test_an_article_prints_without_the_site_around_it(browser, busy_url):  # noq
         context.close()
 
 
-def test_topic_chips_are_one_row_on_a_phone_and_the_first_result_shows(browser, busy_url):  # noqa: F811
+def test_topic_chips_are_one_row_on_a_phone_and_the_first_result_shows(browser, busy_url):
     context = browser.new_context(viewport=PHONE, user_agent=PERSON_AGENT, is_mobile=True)
     page = context.new_page()
     try:
@@ -198,12 +179,44 @@ def test_topic_chips_are_one_row_on_a_phone_and_the_first_result_shows(browser, 
         context.close()
 
 
-def test_staff_pages_do_without_the_public_footer(browser, busy_url):  # noqa: F811
+def test_the_dashboard_reads_at_a_glance_and_charts_answer_hover_and_focus(
+        browser, busy_url):
     context, page = signed_in(browser, busy_url, DESKTOP)
     try:
         page.goto(busy_url + "/dashboard/")
-        assert page.locator("footer.site-footer").count() == 0
+        tiles = page.locator(".tiles .tile")
+        assert tiles.count() >= 5
+        first_row = {round(tiles.nth(i).bounding_box()["y"]) for i in range(3)}
+        assert len(first_row) == 1  # tiles side by side, not a list
+        assert tiles.first.locator(".tile-change").inner_text().count("previous 30 days") == 1
+        chart = page.locator("svg.chart").nth(1)  # the resolution rate, up to 100%
+        label = chart.locator("text", has_text="100%")
+        box, frame = label.bounding_box(), chart.bounding_box()
+        assert box["x"] >= frame["x"], "the 100% label is cut off on the left"
+        day = chart.locator("g.day").last
+        readout = day.locator("text.readout")
+        assert not readout.is_visible()
+        day.locator("rect.hit").hover()
+        assert readout.is_visible() and "resolution rate" in readout.text_content()
+        page.mouse.move(0, 0)
+        day.focus()
+        assert readout.is_visible()
+        assert page.evaluate("document.activeElement.getAttribute('aria-label')") \
+            == readout.text_content()
+        save(page, "dashboard-chart-focus")
+        assert page.locator("footer.site-footer").count() == 0  # staff pages: no public footer
         page.goto(busy_url + "/articles/cancel-a-booking")
         assert page.locator("footer.site-footer").count() == 1
+    finally:
+        context.close()
+
+
+def test_the_dashboard_fits_a_phone(browser, busy_url):
+    context, page = signed_in(browser, busy_url, PHONE)
+    try:
+        page.goto(busy_url + "/dashboard/")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the dashboard scrolls sideways by {overflow}px"
+        assert page.locator(".tiles .tile").first.is_visible()
     finally:
         context.close()
