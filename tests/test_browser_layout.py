@@ -24,9 +24,12 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def save(page, name: str) -> None:
+def save(page, name: str, first_screen: bool = False) -> None:
+    """The whole page as ``name``.png; with ``first_screen`` also what shows before scrolling."""
     os.makedirs(SCREENSHOTS, exist_ok=True)
     page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+    if first_screen:
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}-first-screen.png"))
 
 
 @pytest.fixture(scope="module")
@@ -61,16 +64,16 @@ def test_screenshots_of_the_dashboard_and_an_article(browser, busy_url, size):
     context, page = signed_in(browser, busy_url, viewport)
     try:
         page.goto(busy_url + "/dashboard/")
-        save(page, f"dashboard-{size}")
+        save(page, f"dashboard-{size}", first_screen=True)
         page.goto(busy_url + "/dashboard/articles/cancel-a-booking")
         save(page, f"dashboard-article-{size}")
         reader = context.browser.new_context(viewport=viewport, user_agent=PERSON_AGENT,
                                              is_mobile=viewport["width"] < 500)
         public = reader.new_page()
         public.goto(busy_url + "/articles/cancel-a-booking")
-        save(public, f"article-{size}")
+        save(public, f"article-{size}", first_screen=True)
         public.goto(busy_url + "/search?q=refund")
-        save(public, f"search-{size}")
+        save(public, f"search-{size}", first_screen=True)
         reader.close()
     finally:
         context.close()
