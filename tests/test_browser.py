@@ -31,6 +31,11 @@ if not os.path.exists(CHROMIUM):
 
 @pytest.fixture(scope="module")
 def live_url(app) -> Iterator[str]:
+    yield from serve(app)
+
+
+def serve(app) -> Iterator[str]:
+    """The app over real HTTP on a free port, until the generator is closed."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

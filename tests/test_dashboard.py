@@ -104,7 +104,7 @@ def test_dashboard_page_sorts_filters_and_charts(history):
     page = client.get("/dashboard/", headers=BROWSER)
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    for text in ("Site totals", "Journey funnels", "Tickets by priority", "<svg", "<title",
+    for text in ("At a glance", "Journey funnels", "Tickets by priority", "<svg", "<title",
                  "<desc", "Articles needing attention", "Trend"):
         assert text in html
     assert "style=" not in html and "<script>" not in html
@@ -128,9 +128,9 @@ def test_the_language_filter_and_the_interface_language_are_separate(history):
     client = manager(app)
     filtered = client.get("/dashboard/?days=7&language=zh", headers=BROWSER)
     html = filtered.get_data(as_text=True)
-    assert "Articles written in zh" in html and 'lang="en"' in html  # interface stays English
+    assert "Articles written in 中文" in html and 'lang="en"' in html  # interface stays English
     assert "hc_lang" not in filtered.headers.get("Set-Cookie", "")
-    assert "language=zh" in html.split("Download this table as CSV")[0].rsplit("<a ", 1)[1]
+    assert "language=zh" in html.split("Download every article as CSV")[0].rsplit("<a ", 1)[1]
     chinese = client.get("/dashboard/?days=7&lang=zh", headers=BROWSER).get_data(as_text=True)
     assert 'lang="zh-CN"' in chinese and "Articles written in" not in chinese
     assert "仅统计 zh 撰写的文章" not in chinese  # the interface switch filters nothing
@@ -157,7 +157,8 @@ def test_every_table_exports_as_csv(history, name, header):
     if name == "daily":
         assert len(rows) == 7 and rows[-1]["day"] == now.date().isoformat()
     if name == "funnels":
-        assert {r["step"] for r in rows} == {"searches", "viewers", "voters", "ticketed"}
+        assert {r["step"] for r in rows} == {"searched", "viewed", "voted", "ticketed"}
+        assert all(r["share"] == "" or 0 <= float(r["share"]) <= 1 for r in rows)
 
 
 @pytest.mark.parametrize("query, message", [
@@ -282,14 +283,15 @@ def test_dashboard_in_chinese(history):
     page = client.get("/dashboard/?days=7", headers=BROWSER)
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'lang="zh-CN"' in html
-    for text in ("<title>数据看板 ·", "<h1>数据看板</h1>", "全站汇总", "求助会话：", "自助解决率：",
+    for text in ("<title>数据看板 ·", "<h1>数据看板</h1>", "概览", "求助会话", "自助解决率",
                  "各优先级工单", "需关注的文章", "主题转化漏斗", "内容缺口", "本周热点",
-                 "最近 7 天", "按 UTC 日期统计", "下载此表（CSV）", "每日浏览量与工单数：全部文章",
+                 "最近 7 天", "按 UTC 日期统计", "下载全部文章数据（CSV）",
+                 "每日浏览量与工单数：全部文章",
                  "以表格查看每日数据", "解决率（95% 置信区间）", "退出登录（boss@pronto.test）",
                  f"{now.month}月{now.day}日"):  # the chart's last day, in the Chinese way
         assert text in html, text
-    for english in ("Site totals", "Journey funnels", "Articles needing attention",
-                    "Daily figures as a table", "Download this table as CSV", "Last 7 days",
+    for english in ("At a glance", "Journey funnels", "Articles needing attention",
+                    "Daily figures as a table", "Download every article as CSV", "Last 7 days",
                     "Help sessions", " pts<", "Hot topics this week", "all articles"):
         assert english not in html, english
     # The CSV files stay in English whatever the interface language.
@@ -319,10 +321,10 @@ def test_dashboard_english_is_unchanged(history):
     app, _ = history
     client = manager(app)
     html = client.get("/dashboard/?days=7", headers=BROWSER).get_data(as_text=True)
-    for text in ("<title>Dashboard ·", "Help sessions: ", "Deflection rate: ", "Last 7 days",
+    for text in ("<title>Dashboard ·", "Help sessions", "Deflection rate", "Last 7 days",
                  "(UTC days; today so far is included).", "Resolution rate (95% interval)",
                  "Daily views and tickets, all articles", "Sign out boss@pronto.test",
-                 ">Review queue</a>: articles agents marked", "Searches (drop-off)"):
+                 ">Review queue</a>: articles agents marked", "Viewed an article"):
         assert text in html, text
     html = client.get("/dashboard/?from=2026-10-01&to=2026-10-03",
                       headers=BROWSER).get_data(as_text=True)

@@ -222,7 +222,7 @@ def test_chinese_history_diff_and_notices(editor_app):
         **NEW, "title": "Pause your plan", "base_hash": base_hash}).status_code == 302
     history = client.get("/editor/pause-pronto-plus/history",
                          headers=BROWSER).get_data(as_text=True)
-    for chinese in ("pause-pronto-plus 的修改历史", "版本", "修改人", "与上一版本对比",
+    for chinese in ("“Pause your plan”的修改历史", "版本", "修改人", "与上一版本对比",
                     "恢复此版本", "未填写修改说明", _zh_date(utcnow())):
         assert chinese in history, chinese
     assert "No summary" not in history and "Diff with previous" not in history
@@ -238,7 +238,8 @@ def test_chinese_history_diff_and_notices(editor_app):
     english = client.get("/editor/pause-pronto-plus/history?lang=en",
                          headers=BROWSER).get_data(as_text=True)
     assert f"Restored revision {ids[1]}" in english and "No summary" in english
-    assert "History of pause-pronto-plus" in english and "Diff with previous" in english
+    assert re.search(r"History of “Pause [^”]+”", english) and "Diff with previous" in english
+    assert "History of pause-pronto-plus" not in english  # the title, not the slug
 
 
 def test_chinese_review_queue(editor_app):

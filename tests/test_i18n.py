@@ -129,6 +129,18 @@ def test_journey_lists_show_one_version_per_article(bilingual_app):
     assert "实名认证" not in english  # exists only in Chinese
 
 
+def test_lists_put_the_readers_language_first(bilingual_app):
+    client = bilingual_app.test_client()
+    chinese = client.get("/journeys/account-and-security", headers=ZH).get_data(as_text=True)
+    listed = chinese[chinese.index('class="article-list"'):]
+    # "Delete your account" sorts before both by title, but it is in English only.
+    assert listed.index("忘记密码怎么办") < listed.index("Delete your account")
+    assert listed.index("实名认证") < listed.index("Delete your account")
+    english = client.get("/journeys/account-and-security?lang=en").get_data(as_text=True)
+    listed = english[english.index('class="article-list"'):]
+    assert listed.index("Delete your account") < listed.index("Reset a forgotten password")
+
+
 def test_dates_follow_the_locale(bilingual_app):
     client = bilingual_app.test_client()
     chinese = client.get("/articles/reset-your-password-zh", headers=ZH).get_data(as_text=True)

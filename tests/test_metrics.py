@@ -12,7 +12,7 @@ import pytest
 from app.events.models import utcnow
 from app.events.recorder import record_article_view, record_search
 from app.events.votes import cast_vote
-from app.metrics.deflection import article_metrics, site_metrics
+from app.metrics.deflection import article_metrics, journey_funnels, site_metrics
 from app.metrics.stats import median, wilson_interval
 from app.tickets.service import TicketRequest, create_ticket
 from tests.conftest import BROWSER
@@ -144,6 +144,35 @@ def test_time_to_answer_and_search_lists(make_app):
     assert site.slow_journeys == ["account-and-security"]
     assert site.no_result_searches == [("lost my cat", 2)]
     assert site.top_searches[0] == ("lost my cat", 2)
+
+
+def test_funnels_count_only_sessions_that_entered_by_searching(make_app):
+    app = make_app()
+    journey = "orders-and-payments"
+    with app.app_context():
+        start = utcnow() - timedelta(hours=2)
+        later = start + timedelta(minutes=1)
+        record_search("s1", "cancel booking", None, 3, at=start)  # search, view, vote Yes
+        record_article_view("s1", A, journey, at=later)
+        cast_vote("s1", A, journey, True, at=later)
+        record_article_view("s2", A, journey, at=start)  # browses in: not in the funnel
+        record_search("s3", "cancel", journey, 3, at=start)  # search, view, ticket
+        record_article_view("s3", A, journey, at=later)
+        create_ticket(TicketRequest(**TICKET), session_id="s3", client_hash=None, article=None,
+                      titles={}, channels=[], now=later + timedelta(minutes=5))
+        record_article_view("s5", A, journey, at=start)  # views first, then searches
+        record_search("s5", "refund", journey, 3, at=later)
+        record_search("s4", "lost my cat", None, 0, at=start)  # searches, views nothing
+        funnels = {f.journey: f for f in journey_funnels(start - timedelta(minutes=1),
+                                                         utcnow())}
+    steps = {step.name: step for step in funnels[journey].steps}
+    assert [s.count for s in steps.values()] == [3, 2, 1, 1]
+    assert steps["viewed"].share == pytest.approx(2 / 3)
+    assert steps["voted"].base == "viewed" and steps["voted"].share == pytest.approx(1 / 2)
+    assert steps["ticketed"].base == "viewed" and steps["ticketed"].share == pytest.approx(1 / 2)
+    assert funnels[journey].browsed == 2  # s2, and s5 whose view came before its search
+    assert [s.count for s in funnels[""].steps] == [1, 0, 0, 0]
+    assert all(0 <= s.share <= 1 for f in funnels.values() for s in f.steps if s.share is not None)
 
 
 def test_report_cli_formats(make_app):

@@ -10,9 +10,11 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 
 from app import helpcenter
+from app.dashboard import kpis
 from app.events.models import utcnow
 from app.metrics.daily import stored_source
 from app.metrics.deflection import (
+    ENOUGH_VIEWS,
     ArticleMetrics,
     article_metrics,
     content_gaps,
@@ -25,7 +27,9 @@ from app.text import Text, TextError
 
 PERIODS = (7, 30, 90)
 MAX_DAYS = 400
+PAGE_SIZE = 20
 SORTS = {
+    "surely": lambda r: _surely_failing(r.metrics),
     "title": lambda r: r.metrics.title.lower(),
     "views": lambda r: r.metrics.views,
     "helpfulness": lambda r: _none_last(r.metrics.helpfulness),
@@ -37,6 +41,14 @@ SORTS = {
 
 def _none_last(value: float | None) -> tuple[bool, float]:
     return value is None, value or 0.0
+
+
+def _surely_failing(row: ArticleMetrics) -> tuple[bool, float, float]:
+    """Most surely failing first: the lowest upper end of the 95% interval of the resolution
+    rate (the flag's test), then the lowest rate."""
+    if row.resolution_interval is None:
+        return True, 1.0, 1.0
+    return False, row.resolution_interval[1], row.resolution_rate or 0.0
 
 
 class PeriodError(TextError):
@@ -54,6 +66,11 @@ class Period:
     @property
     def first_day(self) -> date:
         return self.start.date()
+
+    @property
+    def length_days(self) -> int:
+        """Days in the period (today counts as one)."""
+        return self.days or ((self.last_day or self.first_day) - self.first_day).days + 1
 
     @property
     def previous(self) -> tuple[datetime, datetime]:
@@ -102,6 +119,7 @@ class ArticleRow:
     language: str
     trend: float | None  # resolution rate now minus in the previous period
     previous_views: int
+    previous_tickets_after_view: int = 0
 
 
 def _settings():
@@ -134,7 +152,8 @@ def article_rows(period: Period, lang: str | None, sort: str | None = None,
         trend = None
         if old and row.resolution_rate is not None and old.resolution_rate is not None:
             trend = row.resolution_rate - old.resolution_rate
-        rows.append(ArticleRow(row, language[row.slug], trend, old.views if old else 0))
+        rows.append(ArticleRow(row, language[row.slug], trend, old.views if old else 0,
+                               old.tickets_after_view if old else 0))
     if sort in SORTS:
         rows.sort(key=SORTS[sort], reverse=descending)
     else:
@@ -142,15 +161,53 @@ def article_rows(period: Period, lang: str | None, sort: str | None = None,
     return rows
 
 
-def overview(period: Period, lang: str | None, sort: str | None, descending: bool) -> dict:
+@dataclass(frozen=True)
+class AttentionPage:
+    """One page of the articles with enough data to judge (ENOUGH_VIEWS in the period)."""
+
+    rows: list[ArticleRow]
+    page: int
+    pages: int
+    listed: int  # articles with enough data
+    left_out: int  # articles with fewer views (the CSV has them)
+
+
+def needing_attention(rows: list[ArticleRow], sort: str | None, descending: bool,
+                      page: int) -> AttentionPage:
+    """Articles with at least ENOUGH_VIEWS views, most surely failing first unless sorted."""
+    judged = [r for r in rows if r.metrics.views >= ENOUGH_VIEWS]
+    judged.sort(key=SORTS[sort] if sort in SORTS else SORTS["surely"], reverse=descending)
+    pages = max(1, -(-len(judged) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    return AttentionPage(judged[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], page, pages,
+                         len(judged), len(rows) - len(judged))
+
+
+def parse_page(args) -> int:
+    """``page=N`` (from 1); anything else is refused with the field named."""
+    raw = args.get("page", "1").strip()
+    if not raw.isdigit() or int(raw) < 1:
+        raise PeriodError(Text("The page must be a whole number, 1 or more."))
+    return int(raw)
+
+
+def overview(period: Period, lang: str | None, sort: str | None, descending: bool,
+             page: int = 1) -> dict:
     """Everything on the dashboard page."""
     window, threshold, _ = _settings()
     source = source_for(period.previous[0], period.end)
     articles = helpcenter().catalog.all()
+    rows = article_rows(period, lang, None, False, source)
+    site = site_metrics(articles, period.start, period.end, lang=lang, window=window,
+                        source=source)
+    before = site_metrics(articles, *period.previous, lang=lang, window=window, source=source)
     return {
-        "rows": article_rows(period, lang, sort, descending, source),
-        "site": site_metrics(articles, period.start, period.end, lang=lang, window=window,
-                             source=source),
+        "attention": needing_attention(rows, sort, descending, page),
+        "tiles": kpis.tiles(
+            site, before, (sum(r.metrics.views for r in rows), sum(r.previous_views for r in rows)),
+            (sum(r.metrics.tickets_after_view for r in rows),
+             sum(r.previous_tickets_after_view for r in rows))),
+        "site": site,
         "gaps": content_gaps(period.start, period.end, window=window, lang=lang, source=source),
         "funnels": journey_funnels(period.start, period.end, window=window, lang=lang,
                                    source=source),
@@ -193,9 +250,10 @@ def gaps_csv(gaps) -> str:
 
 
 def funnels_csv(funnels) -> str:
-    return as_csv(["journey", "step", "count", "drop_off"],
-                  [[journey, step.name, step.count, _num(step.drop_off)]
-                   for journey, steps in funnels.items() for step in steps])
+    return as_csv(["journey", "step", "count", "share_of", "share", "browsed_not_counted"],
+                  [[funnel.journey or "(none)", step.name, step.count, step.base or "",
+                    _num(step.share), funnel.browsed]
+                   for funnel in funnels for step in funnel.steps])
 
 
 def daily_csv(days) -> str:

@@ -26,13 +26,14 @@ from sqlalchemy import func, select
 
 from app import helpcenter
 from app.accounts.access import permission_required
-from app.dashboard import figures
+from app.dashboard import feedback, figures
 from app.dashboard.charts import line_chart
 from app.events.models import Event, Vote, utcnow
 from app.events.recorder import SEARCH_CLICKED
 from app.events.votes import NO_REASONS
 from app.extensions import db
-from app.metrics.deflection import daily_figures
+from app.i18n import current_language
+from app.metrics.deflection import ENOUGH_VIEWS, daily_figures
 from app.metrics.models import CounterReset
 from app.metrics.trends import hot_articles, hot_searches
 
@@ -71,6 +72,18 @@ def _period_or_error():
         return figures.parse_period({}), str(error)  # a Text, shown translated
 
 
+def _page_or_error():
+    try:
+        return figures.parse_page(request.args), None
+    except figures.PeriodError as error:
+        return 1, str(error)  # a Text, shown translated
+
+
+def _journey_titles() -> dict[str, str]:
+    language = current_language()
+    return {journey.slug: journey.title_for(language) for journey in helpcenter().journeys()}
+
+
 def _csv(text: str, name: str, period: figures.Period) -> Response:
     suffix = f"{period.days}d" if period.days else "-".join(period.query().values())
     return Response(text, mimetype="text/csv", headers={
@@ -103,19 +116,20 @@ def _charts(days, subject: str):
 @permission_required("dashboard")
 def index():
     period, error = _period_or_error()
+    page, page_error = _page_or_error()
     sort = request.args.get("sort")
     descending = request.args.get("dir") == "desc"
-    data = figures.overview(period, _lang(), sort, descending)
+    data = figures.overview(period, _lang(), sort, descending, page)
     now = utcnow()
     articles = helpcenter().catalog.all()
     return render_template(
-        "dashboard/index.html", period=period, error=error, periods=figures.PERIODS,
-        lang=_lang() or "", languages=LANGUAGES, sort=sort, descending=descending,
-        hot_searches=hot_searches(now), hot_articles=hot_articles(now),
-        titles={a.slug: a.title for a in articles},
-        charts=_charts(data["daily"], gettext("all articles")),
+        "dashboard/index.html", period=period, error=error, page_error=page_error,
+        periods=figures.PERIODS, lang=_lang() or "", languages=LANGUAGES, sort=sort,
+        descending=descending, hot_searches=hot_searches(now), hot_articles=hot_articles(now),
+        titles={a.slug: a.title for a in articles}, journey_titles=_journey_titles(),
+        enough_views=ENOUGH_VIEWS, charts=_charts(data["daily"], gettext("all articles")),
         **data,
-    ), 400 if error else 200
+    ), 400 if error or page_error else 200
 
 
 def _export(kind: str) -> Response:
@@ -131,6 +145,9 @@ def _export(kind: str) -> Response:
     elif kind == "gaps":
         text = figures.gaps_csv(figures.content_gaps(period.start, period.end, window=window,
                                                      lang=lang, source=source))
+    elif kind == "feedback":
+        text = figures.as_csv(feedback.HEADER, feedback.no_answer_rows(
+            period.start, period.end, helpcenter().catalog.all(), lang))
     elif kind == "funnels":
         text = figures.funnels_csv(figures.journey_funnels(period.start, period.end,
                                                            window=window, lang=lang,
@@ -158,6 +175,13 @@ def gaps_csv():
 @permission_required("dashboard")
 def funnels_csv():
     return _export("funnels")
+
+
+@dashboard.get("/feedback.csv")
+@permission_required("dashboard")
+def feedback_csv():
+    """Readers' "No" reasons and comments: no session, no time of day, no contact details."""
+    return _export("feedback")
 
 
 @dashboard.get("/daily.csv")
@@ -197,6 +221,7 @@ def article(slug: str):
         "dashboard/article.html", article=found, period=period, error=error,
         periods=figures.PERIODS, days=days, row=row, no_votes=no_votes, reasons=NO_REASONS,
         searches=searches, resets=resets, translations=translations,
+        journey_titles=_journey_titles(),
         charts=_charts(days, found.title),
         can_reset=current_user.can("editor") or current_user.can("dashboard"),
     ), 400 if error else 200

@@ -208,7 +208,13 @@ def article_history(slug: str):
     if not revisions and find_article(slug) is None:
         abort(404)
     return render_template("editor/history.html", slug=slug, revisions=revisions,
-                           revision_summary=revision_summary)
+                           revision_summary=revision_summary, title=_title(slug))
+
+
+def _title(slug: str) -> str:
+    """The article's title for headings; the slug of an article that is gone."""
+    article = find_article(slug)
+    return article.title if article else slug
 
 
 def _revision(slug: str, revision_id: int) -> Revision:
@@ -224,6 +230,7 @@ def diff(slug: str):
     older = _revision(slug, request.args.get("a", type=int) or 0)
     newer = _revision(slug, request.args.get("b", type=int) or 0)
     return render_template("editor/diff.html", slug=slug, older=older, newer=newer,
+                           title=_title(slug),
                            diff=unified_diff(older.text, newer.text, f"revision {older.id}",
                                              f"revision {newer.id}"))
 

@@ -19,6 +19,7 @@ from app.metrics.models import CounterReset
 from app.metrics.self_service import self_service_figures
 from app.metrics.slices import (
     ARTICLE_FIELDS,
+    FUNNEL_BASES,
     FUNNEL_STEPS,
     SliceCounts,
     compute_slice,
@@ -27,6 +28,9 @@ from app.metrics.slices import (
 from app.metrics.stats import median, wilson_interval
 
 SLOW_ANSWER_SECONDS = 60
+# An article is judged (listed as needing attention) from this many views in the period: below
+# it the 95% interval of its resolution rate is too wide to say much.
+ENOUGH_VIEWS = 10
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,15 @@ class ContentGap:
 class FunnelStep:
     name: str
     count: int
-    drop_off: float | None  # share lost since the previous step; None for the first
+    base: str | None  # the step this one is a part of; None for the first
+    share: float | None  # count ÷ the base step's count; None for the first or an empty base
+
+
+@dataclass(frozen=True)
+class JourneyFunnel:
+    journey: str  # "" for searches followed by no view
+    steps: list[FunnelStep]
+    browsed: int  # sessions that viewed its articles without searching first (not in steps)
 
 
 @dataclass(frozen=True)
@@ -146,6 +158,11 @@ def latest_resets(end: datetime) -> dict[str, datetime]:
         .where(CounterReset.reset_at < end).group_by(CounterReset.article_slug)).all())
 
 
+def resolution_rate(views: int, tickets_after_view: int) -> float | None:
+    """The share of viewers who did not need a human; over several articles, of their sums."""
+    return (views - tickets_after_view) / views if views else None
+
+
 def _article_row(article: Article, values: list[int], threshold: float,
                  counted_from: datetime | None, self_solved: int = 0) -> ArticleMetrics:
     views, failed, yes, no, deflections = values
@@ -155,7 +172,7 @@ def _article_row(article: Article, values: list[int], threshold: float,
         slug=article.slug, title=article.title, journey=article.journey, views=views,
         helpful_yes=yes, helpful_no=no, tickets_after_view=failed, deflections=deflections,
         helpfulness=yes / (yes + no) if yes + no else None,
-        resolution_rate=resolved / views if views else None,
+        resolution_rate=resolution_rate(views, failed),
         resolution_interval=interval,
         flagged=interval is not None and interval[1] < threshold,
         counted_from=counted_from, tickets_self_solved=self_solved,
@@ -251,17 +268,19 @@ def content_gaps(start: datetime, end: datetime, *, window: timedelta = timedelt
 
 def journey_funnels(start: datetime, end: datetime, *, window: timedelta = timedelta(hours=24),
                     lang: str | None = None,
-                    source: LiveSource | None = None) -> dict[str, list[FunnelStep]]:
-    """Per journey: searches -> viewers -> voters -> ticketed, with the drop-off of each step."""
+                    source: LiveSource | None = None) -> list[JourneyFunnel]:
+    """Per journey: sessions that searched -> viewed -> voted / ticketed (docs/metrics.md)."""
     counts = period_counts(start, end, source or LiveSource(window), lang)
-    funnels = {}
-    for journey, values in sorted(counts.details.get("funnel", {}).items()):
-        steps, previous = [], None
-        for name, count in zip(FUNNEL_STEPS, values, strict=True):
-            drop = None if not previous else 1 - count / previous
-            steps.append(FunnelStep(name, count, drop))
-            previous = count
-        funnels[journey or "(none)"] = steps
+    entry = counts.details.get("entry_funnel", {})
+    browsed = counts.details.get("browsed", {})
+    funnels = []
+    for journey in sorted(set(entry) | set(browsed)):
+        values = dict(zip(FUNNEL_STEPS, entry.get(journey) or [0] * len(FUNNEL_STEPS),
+                          strict=True))
+        steps = [FunnelStep(name, values[name], base,
+                            values[name] / values[base] if base and values[base] else None)
+                 for name, base in zip(FUNNEL_STEPS, FUNNEL_BASES, strict=True)]
+        funnels.append(JourneyFunnel(journey, steps, browsed.get(journey, 0)))
     return funnels
 
 
@@ -276,6 +295,6 @@ def daily_figures(start: datetime, end: datetime, *, slug: str | None = None,
         values = source.article_day(a, b, slug)
         views, failed = values[0], values[1]
         days.append(DayFigures(a.date(), views, failed, source.day_tickets(a, b),
-                               (views - failed) / views if views else None,
+                               resolution_rate(views, failed),
                                values[2], values[3]))
     return days

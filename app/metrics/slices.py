@@ -21,7 +21,10 @@ from app.tickets.models import Ticket
 
 # Per article: views, tickets after view, helpful yes, helpful no, deflections.
 ARTICLE_FIELDS = ("views", "tickets_after_view", "helpful_yes", "helpful_no", "deflections")
-FUNNEL_STEPS = ("searches", "viewers", "voters", "ticketed")
+# Journey funnels count sessions that entered by searching: each step is a part of the step it
+# is measured against (FUNNEL_BASES), so no step can outgrow it.
+FUNNEL_STEPS = ("searched", "viewed", "voted", "ticketed")
+FUNNEL_BASES = (None, "searched", "viewed", "viewed")
 
 
 @dataclass
@@ -130,25 +133,14 @@ def compute_slice(start: datetime, end: datetime, window: timedelta,
     articles: dict[str, list[int]] = defaultdict(lambda: [0] * len(ARTICLE_FIELDS))
     deflected = 0
     answer: dict[str, list[float]] = defaultdict(list)
-    funnel: dict[str, list[int]] = defaultdict(lambda: [0] * len(FUNNEL_STEPS))
     for session_id, seen in views.items():
         session_tickets = tickets.get(session_id, [])
-        slugs: dict[str, tuple[str, bool]] = {}  # slug -> journey, a ticket followed a view
-        for at, slug, _, journey in seen:
-            failed = _within(session_tickets, at, window)
-            journey, was_failed = slugs.get(slug, (journey, False))
-            slugs[slug] = (journey, was_failed or failed)
-        journeys: dict[str, list[bool]] = {}
-        for slug, (journey, failed) in slugs.items():
+        slugs: dict[str, bool] = {}  # slug -> a ticket followed a view of it
+        for at, slug, _, _ in seen:
+            slugs[slug] = slugs.get(slug, False) or _within(session_tickets, at, window)
+        for slug, failed in slugs.items():
             articles[slug][0] += 1
             articles[slug][1] += failed
-            step = journeys.setdefault(journey, [False, False])
-            step[0] = step[0] or (session_id, slug) in current
-            step[1] = step[1] or failed
-        for journey, (voted, failed) in journeys.items():
-            funnel[journey][1] += 1
-            funnel[journey][2] += voted
-            funnel[journey][3] += failed
         credited = _credited(seen, session_tickets, current, session_id, window)
         if credited:
             deflected += 1
@@ -161,23 +153,52 @@ def compute_slice(start: datetime, end: datetime, window: timedelta,
         articles[slug][2 if helpful else 3] += 1
 
     queries: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    entered: dict[str, dict[str, datetime]] = defaultdict(dict)  # session -> journey -> first
     for session_id, at, query, results, journey in searches:
         if journey is None:  # attributed to the journey of the next article viewed
             journey = next((j for seen_at, _, _, j in views.get(session_id, [])
                             if seen_at >= at), "")
-        funnel[journey][0] += 1
+        entered[session_id].setdefault(journey, at)
         if query:
             entry = queries[query]
             entry[0] += 1
             entry[1] += results == 0
             entry[2] += _within(tickets.get(session_id, []), at, window)
+    funnel, browsed = _entry_funnels(entered, views, tickets, current, window)
     return SliceCounts(
         articles=dict(articles), sessions=len(first_event), tickets=ticket_count,
         deflected_sessions=deflected,
         details={"answer": dict(answer), "priority": dict(priority),
-                 "ticket_journeys": dict(ticket_journeys), "funnel": dict(funnel),
-                 "queries": dict(queries)},
+                 "ticket_journeys": dict(ticket_journeys), "entry_funnel": funnel,
+                 "browsed": browsed, "queries": dict(queries)},
     )
+
+
+def _entry_funnels(entered, views, tickets, current, window
+                   ) -> tuple[dict[str, list[int]], dict[str, int]]:
+    """Per journey, sessions that searched -> viewed one of its articles after that search ->
+    voted on such an article -> opened a ticket within the window after such a view; and the
+    sessions that viewed its articles without searching first (not in the funnel)."""
+    funnel: dict[str, list[int]] = defaultdict(lambda: [0] * len(FUNNEL_STEPS))
+    counted: set[tuple[str, str]] = set()
+    for session_id, journeys in entered.items():
+        seen = views.get(session_id, [])
+        for journey, searched_at in journeys.items():
+            after = [(at, slug) for at, slug, _, j in seen if j == journey and at >= searched_at]
+            step = funnel[journey]
+            step[0] += 1
+            if after:
+                counted.add((session_id, journey))
+                step[1] += 1
+                step[2] += any((session_id, slug) in current for _, slug in after)
+                step[3] += any(_within(tickets.get(session_id, []), at, window)
+                               for at, _ in after)
+    browsed: Counter = Counter()
+    for session_id, seen in views.items():
+        for journey in {j for _, _, _, j in seen}:
+            if (session_id, journey) not in counted:
+                browsed[journey] += 1
+    return dict(funnel), dict(browsed)
 
 
 def _credited(seen, session_tickets, current, session_id, window) -> str | None:

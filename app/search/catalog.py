@@ -30,6 +30,14 @@ def _groups(articles: list[Article]) -> dict[str, dict[str, Article]]:
     return groups
 
 
+def reader_first(articles, lang: str | None) -> list[Article]:
+    """The articles written in ``lang`` first, each part in its own order kept."""
+    articles = list(articles)
+    if not lang:
+        return articles
+    return sorted(articles, key=lambda a: a.language != lang)
+
+
 class Catalog:
     """Articles by slug, and by language: pages show one version of each article, the one in
     the reader's language when it exists, else the one in the default language."""
@@ -66,7 +74,7 @@ class Catalog:
         articles = self._current().by_slug.values()
         if lang:
             articles = self.localized(articles, lang)
-        return sorted(articles, key=lambda a: a.title.lower())
+        return reader_first(sorted(articles, key=lambda a: a.title.lower()), lang)
 
     def translations(self, article: Article) -> dict[str, Article]:
         """The article in each language it exists in, its own included."""
@@ -103,4 +111,5 @@ class Catalog:
 
     def recently_updated(self, limit: int = 5, lang: str | None = None) -> list[Article]:
         dated = [a for a in self.all(lang) if a.updated]
-        return sorted(dated, key=lambda a: (a.updated, a.title), reverse=True)[:limit]
+        newest = sorted(dated, key=lambda a: (a.updated, a.title), reverse=True)
+        return reader_first(newest, lang)[:limit]

@@ -21,6 +21,7 @@ from app.events import recorder
 from app.events.votes import NO_REASONS, session_votes
 from app.i18n import current_language
 from app.search import QueryError
+from app.search.catalog import reader_first
 from app.sessions.web import current_session_id
 from app.site import site
 from app.site.seo import article_head
@@ -34,7 +35,8 @@ def home():
     language = current_language()
     counts = center.catalog.counts(language)
     viewed = [center.catalog.get(slug) for slug, _ in recorder.most_viewed(12)]
-    popular = center.catalog.localized([a for a in viewed if a], language)[:6]
+    popular = reader_first(center.catalog.localized([a for a in viewed if a], language),
+                           language)[:6]
     return render_template(
         "site/home.html",
         journeys=center.journeys(),
@@ -108,7 +110,8 @@ def article(slug: str):
             recorder.record_click(session_id, search_event_id, found.slug,
                                   request.args.get("pos", 0, type=int))
         vote = session_votes(session_id).get(found.slug)
-    related = [a for a in (center.catalog.get(s) for s in found.related) if a]
+    related = reader_first([a for a in (center.catalog.get(s) for s in found.related) if a],
+                           language)
     translations = sorted((a for code, a in versions.items() if a.slug != found.slug),
                           key=lambda a: a.language)
     return render_template(
