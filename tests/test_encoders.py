@@ -97,6 +97,8 @@ def test_a_wordpiece_tokenizer_json_is_read_with_its_casing(tmp_path):
     ({"KB_SEARCH_MODEL_ZH": "{folder}"}, "KB_SEARCH_MODEL_ZH=.* no tokenizer.json"),
     ({"KB_SEARCH_MODEL_ZH": "{tokenized}", "KB_SEARCH_MODEL_ZH_POOLING": "max"},
      "KB_SEARCH_MODEL_ZH_POOLING='max' is not valid: expected auto, mean, cls"),
+    ({"KB_SEARCH_MODEL_ZH": "{tokenized}", "KB_SEARCH_MODEL_ZH_WEIGHT": "heavy"},
+     "KB_SEARCH_MODEL_ZH_WEIGHT='heavy' is not valid: expected a number above 0"),
     ({"KB_SEARCH_MODEL_ZH": "{tokenized}"}, "KB_SEARCH_MODEL_ZH=.* is not usable: sentence"),
     ({"KB_SEARCH_MODEL_FR": "{tokenized}"}, "KB_SEARCH_MODEL_FR is not supported"),
 ])

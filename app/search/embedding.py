@@ -172,6 +172,7 @@ class ModelSpec:
     passage_prefix: str = ""
     passages: bool = False
     max_tokens: int = MAX_TOKENS
+    weight: float | None = None  # the cosine's weight in the second stage; None: the shipped one
 
 
 def _minilm_path() -> Path:

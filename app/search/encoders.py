@@ -121,6 +121,14 @@ def _configured(config: Mapping[str, Any], language: str) -> ModelSpec:
     if pooling not in POOLINGS:
         raise RuntimeError(f"{variable}_POOLING={pooling!r} is not valid: expected "
                            + ", ".join(POOLINGS))
+    weight = _setting(config, f"{variable}_WEIGHT")
+    try:
+        chosen_weight = float(weight) if weight else None
+        if chosen_weight is not None and not chosen_weight > 0:
+            raise ValueError(weight)
+    except ValueError:
+        raise RuntimeError(f"{variable}_WEIGHT={weight!r} is not valid: expected a number "
+                           "above 0") from None
     try:
         load_tokenizer(tokenizer)
     except (ValueError, OSError) as error:
@@ -130,7 +138,7 @@ def _configured(config: Mapping[str, Any], language: str) -> ModelSpec:
                      pooling=pooling,
                      query_prefix=_setting(config, f"{variable}_QUERY_PREFIX"),
                      passage_prefix=_setting(config, f"{variable}_PASSAGE_PREFIX"),
-                     passages=True)
+                     passages=True, weight=chosen_weight)
 
 
 def from_config(config: Mapping[str, Any]) -> Encoders:

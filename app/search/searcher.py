@@ -342,9 +342,12 @@ class SearchService:
         return query
 
     def _weights(self, text: str) -> Weights:
-        if question_language(text) == "zh":
-            return self.chinese_weights
-        return Weights(self.title_weight, self.embedding_weight)
+        weights = (self.chinese_weights if question_language(text) == "zh"
+                   else Weights(self.title_weight, self.embedding_weight))
+        encoder = encoders().for_question(text)
+        if weights.embedding > 0 and encoder is not None and encoder.spec.weight is not None:
+            return replace(weights, embedding=encoder.spec.weight)  # a configured model's own
+        return weights
 
     def _embed(self, text: str) -> Future | None:
         """The question's embedding, computed in the background; None when not used."""
