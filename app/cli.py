@@ -226,16 +226,16 @@ def _print_scores(name: str, content, queries_path: Path) -> None:
 
     scores = evaluate(content, read_queries(queries_path), encoders())
     click.echo(f"{name}: {len(content.articles)} articles, {scores['search'].queries} queries")
-    click.echo(f"  {'':44} {'P@1':>6} {'MRR@10':>7} {'hit@5':>6}")
+    click.echo(f"  {'':58} {'P@1':>6} {'MRR@10':>7} {'hit@5':>6}")
     for label, values in scores.items():
-        click.echo(f"  {label:44} {values.p_at_1:6.3f} {values.mrr_at_10:7.3f} "
+        click.echo(f"  {label:58} {values.p_at_1:6.3f} {values.mrr_at_10:7.3f} "
                    f"{values.hit_at_5:6.3f}")
         if label.startswith("plain BM25"):
             suffix = label[len("plain BM25"):]
             for searched in (key for key in scores if key.startswith("search")
                              and key.endswith(suffix) and (suffix or "(" not in key)):
                 difference, baseline = scores[searched], values
-                click.echo(f"  {'difference, ' + searched:44} "
+                click.echo(f"  {'difference, ' + searched:58} "
                            f"{difference.p_at_1 - baseline.p_at_1:+6.3f} "
                            f"{difference.mrr_at_10 - baseline.mrr_at_10:+7.3f} "
                            f"{difference.hit_at_5 - baseline.hit_at_5:+6.3f}")

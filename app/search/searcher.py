@@ -344,6 +344,8 @@ class SearchService:
     def _weights(self, text: str) -> Weights:
         weights = (self.chinese_weights if question_language(text) == "zh"
                    else Weights(self.title_weight, self.embedding_weight))
+        if '"' in text:  # a quoted phrase asks for those words: nothing is added by meaning
+            weights = replace(weights, neighbours=0)
         encoder = encoders().for_question(text)
         if weights.embedding > 0 and encoder is not None and encoder.spec.weight is not None:
             return replace(weights, embedding=encoder.spec.weight)  # a configured model's own
