@@ -13,6 +13,7 @@ $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m app.search.install_models
 	touch $(STAMP)
 
 # Interface translations: gettext catalogs compiled from app/translations/*/LC_MESSAGES/*.po.

@@ -221,18 +221,24 @@ def report_weekly(output: Path | None, mail: bool) -> None:
 
 
 def _print_scores(name: str, content, queries_path: Path) -> None:
+    from app.search.encoders import encoders
     from app.search.evaluation import evaluate, read_queries
 
-    scores = evaluate(content, read_queries(queries_path))
-    production, baseline = scores["production"], scores["baseline"]
-    click.echo(f"{name}: {len(content.articles)} articles, {production.queries} queries")
-    click.echo(f"  {'':12} {'P@1':>6} {'MRR@10':>7} {'hit@5':>6}")
-    for label, values in (("search", production), ("plain BM25", baseline)):
-        click.echo(f"  {label:12} {values.p_at_1:6.3f} {values.mrr_at_10:7.3f} "
+    scores = evaluate(content, read_queries(queries_path), encoders())
+    click.echo(f"{name}: {len(content.articles)} articles, {scores['search'].queries} queries")
+    click.echo(f"  {'':58} {'P@1':>6} {'MRR@10':>7} {'hit@5':>6}")
+    for label, values in scores.items():
+        click.echo(f"  {label:58} {values.p_at_1:6.3f} {values.mrr_at_10:7.3f} "
                    f"{values.hit_at_5:6.3f}")
-    click.echo(f"  {'difference':12} {production.p_at_1 - baseline.p_at_1:+6.3f} "
-               f"{production.mrr_at_10 - baseline.mrr_at_10:+7.3f} "
-               f"{production.hit_at_5 - baseline.hit_at_5:+6.3f}")
+        if label.startswith("plain BM25"):
+            suffix = label[len("plain BM25"):]
+            for searched in (key for key in scores if key.startswith("search")
+                             and key.endswith(suffix) and (suffix or "(" not in key)):
+                difference, baseline = scores[searched], values
+                click.echo(f"  {'difference, ' + searched:58} "
+                           f"{difference.p_at_1 - baseline.p_at_1:+6.3f} "
+                           f"{difference.mrr_at_10 - baseline.mrr_at_10:+7.3f} "
+                           f"{difference.hit_at_5 - baseline.hit_at_5:+6.3f}")
 
 
 @search_cli.command("eval")
@@ -250,7 +256,8 @@ def search_eval(content_dir: Path, queries_tsv: Path, levers: bool, folds: int) 
 
 
 def _print_levers(content, queries_path: Path, folds: int) -> None:
-    from app.search.evaluation import lever_report, read_queries
+    from app.search.evaluation import read_queries
+    from app.search.levers import lever_report
 
     def row(label: str, values) -> str:
         return f"  {label:28} {values.p_at_1:6.3f} {values.mrr_at_10:7.3f} {values.hit_at_5:6.3f}"
@@ -279,13 +286,23 @@ def search_eval_sets(sets_dir: Path, pooled: str) -> None:
         click.echo(f"skipped: {sets_dir} not found (the shared evaluation sets are absent)")
         return
     if pooled:
-        from app.search.evaluation import pooled_cross_validation, read_queries
+        from app.search.evaluation import read_queries
+        from app.search.levers import (
+            chinese_settings,
+            describe,
+            english_settings,
+            pooled_cross_validation,
+        )
 
         sets = {name: (load_content(sets_dir / name / "content"),
                        read_queries(sets_dir / name / "dev.tsv")) for name in pooled.split(",")}
-        chosen, held_out = pooled_cross_validation(sets)
-        click.echo("(title, embedding) weights chosen per fold: "
-                   + ", ".join(f"({t:g}, {e:g})" for t, e in chosen))
+        articles = [a for content, _ in sets.values() for a in content.articles]
+        chinese = sum(a.language == "zh" for a in articles) * 2 > len(articles)
+        chosen, held_out = pooled_cross_validation(
+            sets, chinese_settings() if chinese else english_settings())
+        click.echo("settings chosen per fold:")
+        for setting in chosen:
+            click.echo(f"  {describe(setting)}")
         for name, values in held_out.items():
             click.echo(f"  {name:12} held-out {values.p_at_1:6.3f} {values.mrr_at_10:7.3f} "
                        f"{values.hit_at_5:6.3f}")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from app.search import (
     IndexUnavailable,
     SearchPage,
     SearchService,
+    encoders,
     indexer,
     learning,
 )
@@ -62,7 +65,14 @@ class HelpCenter:
         )
         if not config.get("KB_SEARCH_EMBEDDINGS", True):
             center.search_service.embedding_weight = 0.0
+            center.search_service.chinese_weights = replace(
+                center.search_service.chinese_weights, embedding=0.0)
             center.store.embed_titles = False
+            encoders.use(encoders.shipped())
+        else:  # a configured model is checked here: a bad one stops the start, named
+            encoders.use(encoders.from_config({**{key: value for key, value in os.environ.items()
+                                                  if key.startswith("KB_SEARCH_MODEL_")},
+                                               **config}))
         if config.get("KB_SEARCH_LEARNING", False):
             center.search_service.learned = learning.database_boosts(
                 float(config.get("KB_SEARCH_LEARNING_HALF_LIFE_DAYS") or learning.HALF_LIFE_DAYS))

@@ -7,7 +7,8 @@ import pytest
 
 from app.content import load_content
 from app.search import IndexStore, SearchService, indexer
-from app.search.embedding import WordPiece, encoder
+from app.search.embedding import WordPiece
+from app.search.encoders import encoders
 from tests.conftest import write_article
 
 
@@ -19,8 +20,8 @@ def test_wordpiece_gives_the_models_own_token_ids():
 
 
 def test_paraphrases_are_closer_than_unrelated_titles():
-    titles = encoder().encode(["Reset your password", "Cancel an order"])
-    question = encoder().encode(["I forgot my password"])[0]
+    titles = encoders().get("en").encode(["Reset your password", "Cancel an order"])
+    question = encoders().get("en").encode(["I forgot my password"])[0]
     assert np.allclose(np.linalg.norm(titles, axis=1), 1.0, atol=1e-5)
     assert titles[0] @ question > 0.6 > titles[1] @ question
 
@@ -52,14 +53,14 @@ def test_articles_added_by_meaning_respect_the_journey_filter(make_content, tmp_
     assert [hit.slug for hit in page.hits] == ["cancel-order"] and page.total == 1
 
 
-def test_chinese_questions_are_not_embedded(make_content, tmp_path):
+def test_a_chinese_question_is_not_matched_to_english_titles_by_meaning(make_content, tmp_path):
     service = _site(make_content, tmp_path)
     assert service.search("退款 cancel").total == 1
 
 
 def test_second_stage_adds_close_titles_and_lets_the_embedding_decide():
-    from app.search.evaluation import second_stage
-    from app.search.rerank import TitleSimilarity
+    from app.search.levers import second_stage
+    from app.search.rerank import TitleSimilarity, Weights
 
     vectors = np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]], dtype=np.float32)
     model = TitleSimilarity([("a", "Alpha"), ("b", "Beta"), ("c", "Gamma")], vectors)
@@ -67,26 +68,31 @@ def test_second_stage_adds_close_titles_and_lets_the_embedding_decide():
     assert model.neighbours(question, {"b"}) == ["c"]  # "a" is below the minimum similarity
     assert model.neighbours(question, set(), admits=lambda slug: slug != "b") == ["c"]
     found = [("a", 2.0)]
-    assert second_stage(model, "alpha", found, 0.5, 0.0, question) == ["a"]
-    assert second_stage(model, "alpha", found, 0.5, 60.0, question) == ["b", "c", "a"]
-    assert second_stage(model, "alpha", [], 0.5, 60.0, question) == []
+    assert second_stage(model, "alpha", found, Weights(0.5, 0.0), question) == ["a"]
+    assert second_stage(model, "alpha", found, Weights(0.5, 60.0), question) == ["b", "c", "a"]
+    assert second_stage(model, "alpha", [], Weights(0.5, 60.0), question) == []
 
 
 def test_an_altered_model_file_is_refused_and_search_keeps_working(make_content, tmp_path,
                                                                     monkeypatch):
-    from app.search import embedding, searcher
+    from dataclasses import replace
+
+    from app.search import embedding, encoders
 
     service = _site(make_content, tmp_path)
     lexical = SearchService(service.store, cache_size=0)
     lexical.embedding_weight = 0
     words_alone = [hit.slug for hit in lexical.search("cancel my order").hits]
-    monkeypatch.setattr(embedding, "MODEL_SHA256", "0" * 64)
-    altered = embedding.Encoder()
+    altered_spec = replace(embedding.MINILM, sha256="0" * 64)
+    altered = encoders.Encoders({"en": altered_spec})
     with pytest.raises(embedding.EmbeddingUnavailable, match="expected 0000"):
-        altered.encode(["anything"])
-    assert not altered.available
-    monkeypatch.setattr(searcher, "encoder", lambda: altered)
-    page = service.search("cancel my order")
+        altered.get("en").encode(["anything"])
+    assert not altered.get("en").available
+    previous = encoders.use(altered)
+    try:
+        page = service.search("cancel my order")
+    finally:
+        encoders.use(previous)
     assert page.hits and [hit.slug for hit in page.hits][0] == words_alone[0]
 
 

@@ -14,7 +14,7 @@ from whoosh.index import create_in
 from app.content import Article, ContentSet
 from app.content.render import markdown_to_text
 from app.search.analysis import has_chinese
-from app.search.embedding import EmbeddingUnavailable, encoder, to_bytes
+from app.search.encoders import PASSAGE_SOURCE, Known, article_vectors, passage_text
 from app.search.schema import build_schema
 from app.search.store import IndexStore, IndexUnavailable
 
@@ -40,43 +40,48 @@ class IndexReport:
                 f"{len(self.rejected)} rejected, {self.seconds:.2f} s")
 
 
-def title_vectors(articles: list[Article], known: dict[str, bytes] | None = None,
-                  embed: bool = True) -> list[bytes]:
-    """Each article's title embedding; ``known`` (title -> vector) spares embedding titles
-    again, so only new or changed titles cost model time (about 6 ms each). Without ``embed``,
-    only the known vectors (the others empty)."""
-    known = dict(known or {})
-    if not embed:
-        return [known.get(article.title, b"") for article in articles]
-    # By length: a batch is padded to its longest title (alphabetical order cost 19 % more).
-    missing = sorted({article.title for article in articles} - known.keys(),
-                     key=lambda title: (len(title), title))
-    try:
-        for title, vector in zip(missing, encoder().encode(missing), strict=True):
-            known[title] = to_bytes(vector)
-    except EmbeddingUnavailable:
-        pass  # logged once by the encoder; stored empty, embedded by a later update
-    return [known.get(article.title, b"") for article in articles]
+def _embedded_texts(article: Article) -> tuple[str, str, str]:
+    return (article.language, article.title,
+            passage_text(article.title, article.summary, markdown_to_text(article.body),
+                         PASSAGE_SOURCE))
 
 
-def _known_vectors(store: IndexStore) -> dict[str, bytes]:
-    """Title vectors of the live generation, reused by a full rebuild (none when the live
-    generation is missing or damaged: that is when a rebuild matters most)."""
+def title_vectors(articles: list[Article], known: Known | None = None,
+                  embed: bool = True) -> list[dict[str, Any]]:
+    """Each article's stored embeddings (title, and passage where its language's model takes
+    one); ``known`` ((model, text) -> vector) spares embedding texts again, so only new or
+    changed ones cost model time (about 6 ms each). Without ``embed``, only known vectors."""
+    return article_vectors([_embedded_texts(article) for article in articles], known, embed)
+
+
+def _known_vectors(store: IndexStore) -> Known:
+    """Vectors of the live generation by (model, text), reused by a full rebuild (none when
+    the live generation is missing or damaged: that is when a rebuild matters most)."""
+    known: Known = {}
     try:
         _, ix = store.open()
         with ix.searcher() as searcher:
-            known = {doc["title"]: doc["title_vector"] for doc in searcher.all_stored_fields()
-                     if doc.get("title_vector")}
+            for doc in searcher.all_stored_fields():
+                _remember(known, doc)
         ix.close()
     except IndexUnavailable:
         return {}  # none yet
-    except Exception as error:  # noqa: BLE001 - titles are embedded again instead
-        log.warning("title vectors of the live index not reused (%s)", error)
+    except Exception as error:  # noqa: BLE001 - texts are embedded again instead
+        log.warning("vectors of the live index not reused (%s)", error)
         return {}
     return known
 
 
-def article_document(article: Article, title_vector: bytes | None = None) -> dict[str, Any]:
+def _remember(known: Known, doc: dict[str, Any]) -> None:
+    model = doc.get("vector_model")
+    if model and doc.get("title_vector"):
+        known[(model, doc["title"])] = doc["title_vector"]
+    if model and doc.get("passage_vector"):
+        passage = passage_text(doc["title"], doc["summary"], doc["body"], PASSAGE_SOURCE)
+        known[(model, passage)] = doc["passage_vector"]
+
+
+def article_document(article: Article, vectors: dict[str, Any] | None = None) -> dict[str, Any]:
     """The fields stored and indexed for one article."""
     text = markdown_to_text(article.body)
     tags = " ".join(article.tags)
@@ -101,8 +106,11 @@ def article_document(article: Article, title_vector: bytes | None = None) -> dic
         "related": list(article.related),
         "path": article.path,
         "content_hash": article.content_hash,
-        "title_vector": title_vector if title_vector is not None else b"",
+        "title_vector": b"",
+        "passage_vector": b"",
+        "vector_model": "",
     }
+    document.update(vectors or {})
     if has_chinese(article.title) or has_chinese(text):
         document["cjk"] = f"{article.title}\n{article.summary}\n{tags}\n{text}"
     return document
@@ -173,12 +181,11 @@ def update(store: IndexStore, content: ContentSet) -> IndexReport:
         writer = ix.writer(timeout=store.lock_timeout)
         try:
             indexed: dict[str, str] = {}
-            known: dict[str, bytes] = {}
+            known: Known = {}
             with ix.searcher() as searcher:
                 for doc in searcher.all_stored_fields():  # one pass; bodies are not kept
                     indexed[doc["slug"]] = doc["content_hash"]
-                    if doc.get("title_vector"):
-                        known[doc["title"]] = doc["title_vector"]
+                    _remember(known, doc)
             for slug in indexed.keys() - wanted.keys():
                 writer.delete_by_term("slug", slug)
                 report.removed += 1

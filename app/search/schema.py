@@ -14,7 +14,7 @@ from app.search.analysis import (
 )
 
 # Bump when the schema or analysis changes: an index of another version is rebuilt on start.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 QUESTION_WORDS = ENGLISH_QUESTION_WORDS
 __all__ = ["STOP_WORDS", "QUESTION_WORDS", "spelling_analyzer", "text_analyzer", "build_schema"]
@@ -56,5 +56,7 @@ def build_schema() -> Schema:
         related=STORED,
         path=STORED,
         content_hash=STORED,
-        title_vector=STORED,  # the title's sentence embedding (embedding.py), float32 bytes
+        title_vector=STORED,  # the title's sentence embedding (encoders.py), float32 bytes
+        passage_vector=STORED,  # the summary's, for languages whose model takes passages
+        vector_model=STORED,  # the model that made them: others' vectors are not compared
     )

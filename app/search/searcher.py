@@ -28,13 +28,16 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from app.search.analysis import has_chinese
-from app.search.embedding import EmbeddingUnavailable, encoder
+from app.search.embedding import EmbeddingUnavailable
+from app.search.encoders import encoders, question_language
 from app.search.first_stage import FirstStage, Unsupported
 from app.search.rerank import (
     EMBEDDING_WEIGHT,
     RERANK_WINDOW,
     TITLE_SIMILARITY_WEIGHT,
+    WEIGHTS,
     SimilarityCache,
+    Weights,
 )
 from app.search.schema import (
     CHINESE_FIELD_BOOSTS,
@@ -349,6 +352,7 @@ class SearchService:
         self._cache_lock = threading.Lock()
         self.title_weight = TITLE_SIMILARITY_WEIGHT  # 0 turns the title-terms cosine off
         self.embedding_weight = EMBEDDING_WEIGHT  # 0 turns the sentence embeddings off
+        self.chinese_weights = WEIGHTS["zh"]  # the second stage for Chinese questions
         self._similarity = SimilarityCache()
         self.array_first_stage = True  # False ranks with Whoosh's matchers (for comparison)
         self._first_stage: tuple[tuple[str, int], FirstStage | None] | None = None
@@ -386,11 +390,22 @@ class SearchService:
             self._first_stage = current
         return current[1]
 
+    def _weights(self, text: str) -> Weights:
+        weights = (self.chinese_weights if question_language(text) == "zh"
+                   else Weights(self.title_weight, self.embedding_weight))
+        if '"' in text:  # a quoted phrase asks for those words: nothing is added by meaning
+            weights = replace(weights, neighbours=0)
+        encoder = encoders().for_question(text)
+        if weights.embedding > 0 and encoder is not None and encoder.spec.weight is not None:
+            return replace(weights, embedding=encoder.spec.weight)  # a configured model's own
+        return weights
+
     def _embed(self, text: str) -> Future | None:
         """The question's embedding, computed in the background; None when not used."""
-        if self.embedding_weight <= 0 or has_chinese(text) or not encoder().available:
-            return None  # the model is English; words alone when it could not load
-        return _EMBEDDING.submit(encoder().encode, [text])
+        encoder = encoders().for_question(text)
+        if self._weights(text).embedding <= 0 or encoder is None or not encoder.available:
+            return None  # words alone when the model could not load
+        return _EMBEDDING.submit(encoder.encode, [text], query=True)
 
     def _reorder(self, searcher: Searcher, text: str, ranked: list[tuple[int, float]],
                  embedding: Future | None = None,
@@ -399,22 +414,21 @@ class SearchService:
         """Second stage over the first results: the titles nearest the question by embedding
         join them (those ``admits`` accepts: same journey and language partition), then title
         and embedding similarity, then learned boosts."""
-        english = not has_chinese(text)  # Chinese: no gain measured from the title cosine
+        weights = self._weights(text)
         if not ranked or (len(ranked) < 2 and embedding is None) or (
-                self.title_weight <= 0 and embedding is None and self.learned is None):
+                weights.title <= 0 and embedding is None and self.learned is None):
             return ranked
         model = self._similarity.get(
             (self.pool._generation, searcher.reader().generation()),
-            lambda: [(docnum, fields["slug"], fields["title"], fields.get("title_vector"))
-                     for docnum, fields in searcher.reader().iter_docs()])
+            lambda: list(searcher.reader().iter_docs()), encoders())
         by_slug = [(model.slugs[docnum], score) for docnum, score in ranked[:RERANK_WINDOW]]
         try:
             question = embedding.result()[0] if embedding is not None else None
         except EmbeddingUnavailable:
             question = None
-        if english and (self.title_weight > 0 or question is not None):
-            by_slug = model.second_stage(
-                text, by_slug, question, self.title_weight, self.embedding_weight,
+        if weights.title > 0 or question is not None:
+            by_slug = model.second_stage_for(
+                question_language(text), text, by_slug, question, weights,
                 lambda slug: admits(searcher.stored_fields(model.docnums[slug])))
         if self.learned is not None:
             by_slug = self.learned.rerank(text, by_slug)
