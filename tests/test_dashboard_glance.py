@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy.orm import close_all_sessions
 
 from app import create_app
 from app.dashboard.charts import line_chart
@@ -47,7 +48,7 @@ def seeded_app(app, directory, days: int, sessions_per_day: int, seed: int = 3) 
     add_staff(seeded, "boss@pronto.test", "manager")
     yield seeded, now
     with seeded.app_context():
-        db.session.remove()
+        close_all_sessions()  # the served pages' too: every connection back before dispose
         db.engine.dispose()
     if postgres_name:
         drop_postgres_database(postgres_name)
