@@ -23,8 +23,8 @@ HEADER = ["day", "article_slug", "article_title", "article_language", "journey",
 
 def no_answer_rows(start: datetime, end: datetime, articles: list[Article],
                    lang: str | None = None) -> list[list[str]]:
-    """"No" votes cast or changed in [start, end), newest first; ``lang``: articles written in
-    that language."""
+    """The "No" votes cast or changed in [start, end), newest first; ``lang``: articles
+    written in that language."""
     by_slug = {article.slug: article for article in articles}
     rows = []
     for vote in db.session.scalars(

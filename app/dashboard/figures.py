@@ -55,6 +55,10 @@ class PeriodError(TextError):
     """A custom period that cannot be shown; the message says why."""
 
 
+class PageError(TextError):
+    """A page number that is not one; the message says why."""
+
+
 @dataclass(frozen=True)
 class Period:
     start: datetime
@@ -187,7 +191,7 @@ def parse_page(args) -> int:
     """``page=N`` (from 1); anything else is refused with the field named."""
     raw = args.get("page", "1").strip()
     if not raw.isdigit() or int(raw) < 1:
-        raise PeriodError(Text("The page must be a whole number, 1 or more."))
+        raise PageError(Text("The page must be a whole number, 1 or more."))
     return int(raw)
 
 

@@ -38,7 +38,7 @@ class Tile:
 
     @property
     def verdict(self) -> str | None:
-        """"better", "worse", "same", or None when neither direction is good news."""
+        """better, worse or same; None when neither direction is good news."""
         change = self.change
         if change is None:
             return None

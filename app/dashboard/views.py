@@ -75,7 +75,7 @@ def _period_or_error():
 def _page_or_error():
     try:
         return figures.parse_page(request.args), None
-    except figures.PeriodError as error:
+    except figures.PageError as error:
         return 1, str(error)  # a Text, shown translated
 
 
