@@ -93,7 +93,7 @@ def test_choose_a_suggestion_with_the_keyboard(page, live_url):
     options = page.get_by_role("listbox", name="Suggested articles").get_by_role("option")
     options.first.wait_for()
     assert box.get_attribute("aria-expanded") == "true"
-    assert 1 <= options.count() <= 5
+    assert 0 < options.count() <= 5
     marks = page.locator(".suggest-list mark").all_inner_texts()
     assert marks and all(mark.lower() == "refu" for mark in marks)
     shot(page, "suggestions")
@@ -215,7 +215,7 @@ def test_an_article_offered_after_writing_closes_the_request(page, live_url):
     page.get_by_role("button", name="Send to support").click()
     page.wait_for_url("**/tickets/HC-*")
     offers = page.locator(".self-service li")
-    assert 1 <= offers.count() <= 3
+    assert 0 < offers.count() <= 3
     shot(page, "ticket-offers")
     offers.filter(has_text="Where's my refund?").get_by_role(
         "button", name="This answered my question").click()

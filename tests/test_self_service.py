@@ -68,7 +68,7 @@ def test_acknowledgement_offers_articles_and_the_link_solves_the_ticket(mail_app
     subject, text = read_mail(mailbox.messages[1])
     assert subject == f"We received your request {reference}: Where is my refund"
     titles = re.findall(r"^\d\. (.+)$", text, re.M)
-    assert 1 <= len(titles) <= 3 and "Where's my refund?" in titles
+    assert 0 < len(titles) <= 3 and "Where's my refund?" in titles
     links = re.findall(r"This answered my question: (\S+)", text)
     assert len(links) == len(titles)
     assert all(link.startswith("http://localhost/self-service/") for link in links)

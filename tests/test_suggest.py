@@ -107,7 +107,7 @@ def test_suggestions_follow_the_index_and_the_synonyms(site, make_content):
 def test_suggest_api(client):
     body = client.get("/api/v1/suggest?q=refu&lang=en").get_json()
     assert body["query"] == "refu" and body["lang"] == "en"
-    assert 1 <= len(body["suggestions"]) <= 5
+    assert 0 < len(body["suggestions"]) <= 5
     first = body["suggestions"][0]
     assert "refund" in first["title"].lower()
     start, end = first["marks"][0]
