@@ -43,12 +43,14 @@ run: db index
 serve: db index
 	$(BIN)/gunicorn --workers 3 --preload --bind $(HOST):$(PORT) wsgi:app
 
-# Headless Chromium for the browser tests, from Debian; without it those tests skip and say why.
+# Headless Chromium for the browser tests, from Debian, with CJK fonts so Chinese pages render in
+# the screenshots; without Chromium those tests skip and say why.
 browser:
-	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || \
+	@{ command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; } && \
+	  { ! command -v dpkg >/dev/null 2>&1 || dpkg -s fonts-noto-cjk >/dev/null 2>&1; } || \
 	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	    apt-get update -qq >/dev/null && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; } || \
 	  echo "Chromium could not be installed: the browser tests will be skipped"
 
 test: setup browser

@@ -50,15 +50,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.before_request(center.ensure_ready)
 
     from app import cli, cross_origin, errors, i18n, input_guard, ratelimit, security
-    from app.api.views import api
-    from app.auth.views import auth
+    from app.api import api
+    from app.auth import auth
     from app.content import sync as content_sync
-    from app.dashboard.views import dashboard
-    from app.editor.views import editor
-    from app.inbox.views import inbox_blueprint
+    from app.dashboard import dashboard
+    from app.editor import editor
+    from app.health import health
+    from app.inbox import inbox_blueprint
     from app.sessions import web as session_web
     from app.site import site
-    from app.site.health import health
     from app.tickets.desk import TicketDesk
 
     app.register_blueprint(site)

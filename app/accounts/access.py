@@ -24,3 +24,19 @@ def permission_required(permission: str) -> Callable:
         return guarded
 
     return decorator
+
+
+def any_permission(*permissions: str) -> Callable:
+    """Like permission_required, for pages that several roles may open."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def guarded(*args, **kwargs):
+            if not any(current_user.can(p) for p in permissions):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorator

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import current_app, jsonify, request, url_for
 
 from app import helpcenter
+from app.api import api
 from app.api.suggestions import suggestions_json
 from app.content.render import render_cached
 from app.errors import error_response
@@ -30,8 +31,6 @@ from app.tickets.service import (
     check_idempotency_key,
     validate_ticket,
 )
-
-api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 class BadBody(ValueError):

@@ -5,16 +5,16 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from app.accounts.service import authenticate, end_session, start_session
 from app.accounts.throttle import TooManyAttempts
+from app.auth import auth
 from app.ratelimit import signin_throttle
 from app.text import Text
 
-auth = Blueprint("auth", __name__)
 FAILED = Text("That email and password don't match an active account.")
 # A browser that signed in before keeps this signed cookie: attempts elsewhere never slow it.
 DEVICE_COOKIE = "hc_staff_device"

@@ -12,14 +12,10 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from pathlib import Path
 
-import click
-from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask import Flask
 
-from app.content.journal import DatabaseJournal, PullReport, is_content_file
-from app.content.writer import write_bytes_atomically
+from app.content.journal import DatabaseJournal, PullReport
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -78,40 +74,7 @@ class ContentSync:
                     db.session.remove()
 
 
-@click.command("export")
-@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
-@with_appcontext
-def export_command(target: Path) -> None:
-    """Write the current content (the database's, or content/'s) to TARGET as files."""
-    center = current_app.extensions["helpcenter"]
-    if isinstance(center.journal, DatabaseJournal):
-        files = center.journal.files()
-    else:
-        root = center.content_dir
-        files = [(p.relative_to(root).as_posix(), p.read_bytes())
-                 for p in sorted(root.rglob("*")) if is_content_file(p, root)]
-    for path, data in files:
-        write_bytes_atomically(target / path, data)
-    click.echo(f"{len(files)} files written to {target}")
-
-
-@click.command("load")
-@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--prune", is_flag=True, help="Also delete files that SOURCE does not have.")
-@with_appcontext
-def load_command(source: Path, prune: bool) -> None:
-    """Make the database hold SOURCE's files (KB_CONTENT_SOURCE=database): a docs-as-code
-    deploy. Every node picks the changes up within KB_CONTENT_SYNC_SECONDS."""
-    center = current_app.extensions["helpcenter"]
-    if not isinstance(center.journal, DatabaseJournal):
-        raise click.ClickException("KB_CONTENT_SOURCE is files: content/ is already the truth")
-    click.echo(f"{center.journal.import_folder(source, prune)} files changed")
-
-
 def init_app(app: Flask) -> None:
-    content_commands = app.cli.commands["content"]
-    content_commands.add_command(export_command)
-    content_commands.add_command(load_command)
     if app.config["KB_CONTENT_SOURCE"] != "database":
         return
     sync = ContentSync(app, app.config["KB_CONTENT_SYNC_SECONDS"])

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from flask import Response, abort, render_template, request
 from sqlalchemy import select
 
-from app.dashboard.views import any_permission, dashboard
+from app.accounts.access import any_permission
+from app.dashboard import dashboard
 from app.events.models import Event, utcnow
 from app.events.recorder import SEARCH_CLICKED, SEARCH_PERFORMED
 from app.extensions import db

@@ -7,12 +7,8 @@ are the ones who rewrite the article and need to see whether it now works.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from babel.dates import format_skeleton
 from flask import (
-    Blueprint,
     Response,
     abort,
     redirect,
@@ -21,12 +17,12 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale, gettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from app import helpcenter
-from app.accounts.access import permission_required
-from app.dashboard import feedback, figures
+from app.accounts.access import any_permission, permission_required
+from app.dashboard import dashboard, feedback, figures
 from app.dashboard.charts import line_chart
 from app.events.models import Event, Vote, utcnow
 from app.events.recorder import SEARCH_CLICKED
@@ -37,24 +33,7 @@ from app.metrics.deflection import ENOUGH_VIEWS, daily_figures
 from app.metrics.models import CounterReset
 from app.metrics.trends import hot_articles, hot_searches
 
-dashboard = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 LANGUAGES = ("en", "zh")
-
-
-def any_permission(*permissions: str) -> Callable:
-    """Like permission_required, for pages that several roles may open."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        @login_required
-        def guarded(*args, **kwargs):
-            if not any(current_user.can(p) for p in permissions):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return guarded
-
-    return decorator
 
 
 def _lang(export: bool = False) -> str | None:

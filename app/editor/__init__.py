@@ -1,1 +1,7 @@
-"""The guide editor for editors (and admins)."""
+"""The guide editor for editors (and admins): the blueprint; routes live in the *_views modules."""
+
+from flask import Blueprint
+
+editor = Blueprint("editor", __name__, url_prefix="/editor")
+
+from app.editor import queue_views, synonyms_views, tools, views  # noqa: E402,F401  (routes register on import)

@@ -8,12 +8,12 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.accounts.access import permission_required
+from app.accounts.access import any_permission, permission_required
 from app.accounts.models import User
-from app.dashboard.views import any_permission
+from app.editor import editor
+from app.editor.articles import all_articles
 from app.editor.models import ReviewRequest
 from app.editor.review import CAUSES, PAST_DAYS, RECENT_DAYS, close_request, review_queue
-from app.editor.views import all_articles, editor
 from app.events.models import utcnow
 from app.extensions import db
 from app.metrics.daily import stored_source

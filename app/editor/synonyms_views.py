@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from app import helpcenter
 from app.accounts.access import permission_required
+from app.editor import editor
 from app.editor.revisions import record_synonyms_change, synonyms_changes
-from app.editor.views import editor
 from app.search.synonyms import (
     SYNONYMS_FILE,
     SynonymsError,

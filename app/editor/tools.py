@@ -11,7 +11,7 @@ from app.accounts.access import permission_required
 from app.content.loader import MEDIA_DIR
 from app.content.media import MediaError, save_image
 from app.content.render import render_markdown
-from app.editor.views import editor
+from app.editor import editor
 from app.i18n import translate
 from app.text import Text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -12,11 +12,12 @@ from werkzeug.datastructures import MultiDict
 from app import helpcenter
 from app.accounts.access import permission_required
 from app.content import Article
-from app.content.drafts import find_drafts, read_article
 from app.content.editing import Submission, file_hash, save_article, unified_diff
 from app.content.fields import SLUG_PATTERN
 from app.content.frontmatter import parse_front_matter
 from app.content.render import render_markdown
+from app.editor import editor
+from app.editor.articles import all_articles, find_article, journey_slugs, known_slugs
 from app.editor.models import Revision
 from app.editor.revisions import FROM_TICKET, RESTORED, SUMMARIES, history, record_revision
 from app.events.models import Vote, utcnow
@@ -26,32 +27,9 @@ from app.i18n import translate
 from app.metrics.deflection import article_metrics
 from app.text import Text
 
-editor = Blueprint("editor", __name__, url_prefix="/editor")
-
 
 def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
-
-
-def _journey_slugs() -> set[str]:
-    return {journey.slug for journey in helpcenter().journeys()}
-
-
-def find_article(slug: str) -> Article | None:
-    """A published article as the index holds it, or a draft as written in content/."""
-    center = helpcenter()
-    return center.catalog.get(slug) or read_article(center.content_dir, _journey_slugs(), slug)
-
-
-def all_articles() -> list[Article]:
-    """The published articles (from the index) and the drafts (from content/)."""
-    center = helpcenter()
-    return center.catalog.all() + find_drafts(center.content_dir, _journey_slugs())
-
-
-def known_slugs() -> set[str]:
-    """Every slug in use, drafts included: a new article must not take one of them."""
-    return {article.slug for article in all_articles()}
 
 
 def _submission_from_form(slug: str, base_hash: str | None, form) -> Submission:
@@ -184,7 +162,7 @@ def _save(slug: str | None, form):
                                      "details from the ticket are gone before publishing.")]})
     submission = _submission_from_form(slug or form.get("slug", ""), base_hash, form)
     outcome = save_article(
-        submission, content_dir=center.content_dir, journey_slugs=_journey_slugs(),
+        submission, content_dir=center.content_dir, journey_slugs=journey_slugs(),
         existing=article, known_slugs=known_slugs(), journal=center.journal,
     )
     if not outcome.saved:
@@ -261,5 +239,3 @@ def restore(slug: str, revision_id: int):
         form["urgent"] = "on"
     return _save(slug if article else None, form)
 
-
-from app.editor import queue_views, synonyms_views, tools  # noqa: E402,F401  (routes register on import)

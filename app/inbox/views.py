@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from app import helpcenter
 from app.accounts.access import permission_required
+from app.editor.articles import known_slugs
 from app.editor.from_ticket import save_ticket_draft
 from app.editor.models import ReviewRequest
 from app.editor.review import CAUSES, ReviewError, request_review
 from app.editor.revisions import FROM_TICKET, record_revision
-from app.editor.views import known_slugs
 from app.extensions import db
 from app.i18n import translate
+from app.inbox import inbox_blueprint
 from app.text import Text
 from app.tickets import self_service
 from app.tickets.inbox import ReplyError, inbox
 from app.tickets.labels import STATUS_LABELS, STATUSES, system_note
 from app.tickets.models import Ticket
 from app.tickets.priority import describe_reason
-
-inbox_blueprint = Blueprint("inbox", __name__, url_prefix="/inbox")
 
 
 def _desk():

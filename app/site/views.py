@@ -22,9 +22,9 @@ from app.events.votes import NO_REASONS, session_votes
 from app.i18n import current_language
 from app.search import QueryError
 from app.search.catalog import reader_first
+from app.seo.head import article_head
 from app.sessions.web import current_session_id
 from app.site import site
-from app.site.seo import article_head
 
 FEW_RESULTS = 3  # below this many results the contact route is shown prominently
 

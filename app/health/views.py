@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import jsonify
 from sqlalchemy import text
 
 from app import helpcenter
 from app.extensions import db
+from app.health import health
 from app.search import IndexDamaged
-
-health = Blueprint("health", __name__)
 
 
 @health.get("/healthz")

@@ -1,0 +1,68 @@
+"""``flask --app wsgi tickets ...``: deliver, list and show handed-off tickets."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app.extensions import db
+from app.tickets.models import Ticket
+
+tickets_cli = AppGroup("tickets", help="Tickets handed off to the support team.")
+
+
+@tickets_cli.command("deliver")
+@click.option("--all", "force", is_flag=True, help="Retry every pending delivery now, "
+              "not only those whose backoff has passed.")
+def tickets_deliver(force: bool) -> None:
+    """Send what the outbox still owes the support team (run it from cron, e.g. every minute)."""
+    report = current_app.extensions["tickets"].deliver(force=force)
+    click.echo(f"delivered {report.delivered}, failed {report.failed}, "
+               f"still pending {report.waiting}")
+    if report.failed:
+        sys.exit(1)
+
+
+@tickets_cli.command("list")
+@click.option("--status", default=None, help="Only tickets with this status.")
+@click.option("--limit", default=50, show_default=True)
+def tickets_list(status: str | None, limit: int) -> None:
+    """Newest tickets first, with priority and delivery state."""
+    query = select(Ticket).order_by(Ticket.created_at.desc()).limit(limit)
+    if status:
+        query = query.where(Ticket.status == status)
+    for ticket in db.session.scalars(query):
+        pending = sum(1 for m in _outbox(ticket) if m.status == "pending")
+        delivery = f"{pending} pending" if pending else "delivered"
+        click.echo(f"{ticket.reference}  {ticket.priority}  {ticket.status:8}  "
+                   f"{ticket.created_at:%Y-%m-%d %H:%M}  {delivery:11}  {ticket.subject[:60]}")
+
+
+@tickets_cli.command("show")
+@click.argument("reference")
+def tickets_show(reference: str) -> None:
+    """One ticket: the message, the context (what the user tried) and delivery attempts."""
+    from app.tickets.channels import ticket_text
+    from app.tickets.outbox import ticket_payload
+
+    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference.upper()))
+    if ticket is None:
+        click.echo(f"no ticket {reference}", err=True)
+        sys.exit(1)
+    click.echo(f"Subject: {ticket.subject}\nStatus: {ticket.status}\n"
+               f"Created: {ticket.created_at:%Y-%m-%d %H:%M} UTC")
+    click.echo(ticket_text(ticket_payload(ticket)))
+    for message in _outbox(ticket):
+        error = f", last error: {message.last_error}" if message.last_error else ""
+        click.echo(f"delivery via {message.channel}: {message.status}, "
+                   f"{message.attempts} attempt(s){error}")
+
+
+def _outbox(ticket):
+    from app.tickets.models import OutboxMessage
+
+    return db.session.scalars(select(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id))
