@@ -50,7 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.before_request(center.ensure_ready)
 
     from app import cli, cross_origin, errors, i18n, input_guard, ratelimit, security
-    from app.api import api
+    from app.api import api, openapi, reference
     from app.auth import auth
     from app.content import sync as content_sync
     from app.dashboard import dashboard
@@ -67,8 +67,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(dashboard)
     app.register_blueprint(editor)
     app.register_blueprint(inbox_blueprint)
-    app.register_blueprint(api)
-    csrf.exempt(api)  # JSON-only endpoints: see app/api/views.py for why that is safe
+    openapi.init_app(app, [api])  # the API's blueprints, described by their schemas
+    app.register_blueprint(reference)
+    csrf.exempt(api)  # JSON-only endpoints: see app/api/writes.py for why that is safe
     app.extensions["tickets"] = TicketDesk(app)
     session_web.init_app(app)
     i18n.init_app(app)

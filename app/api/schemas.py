@@ -1,0 +1,257 @@
+"""The shapes of the public API: each schema parses a request or shapes an answer, and the
+OpenAPI document (app/api/openapi.py) is made from the same classes.
+
+Messages say what is wrong in words a developer reads once and fixes; the parser puts the
+field's name in front (``'limit' must be between 1 and 10.``)."""
+
+from __future__ import annotations
+
+from flask import current_app
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from app import helpcenter
+from app.events.votes import MAX_COMMENT_LENGTH, NO_REASONS
+from app.search.searcher import MAX_PAGE_SIZE
+from app.search.suggest import DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS
+from app.tickets.service import IDEMPOTENCY_KEY_PATTERN
+
+WHOLE = {"invalid": "must be a whole number, not {input!r}"}
+TEXT = {"invalid": "must be text"}
+
+
+class StrictBoolean(fields.Boolean):
+    """``true`` or ``false`` only: no "yes", no 1."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+def Text(**kwargs) -> fields.String:  # noqa: N802 - a field factory, read like a field class
+    kwargs.setdefault("error_messages", TEXT)
+    return fields.String(**kwargs)
+
+
+def Whole(**kwargs) -> fields.Integer:  # noqa: N802
+    return fields.Integer(strict=False, error_messages=WHOLE, **kwargs)
+
+
+def has_text(what: str):
+    def check(value: str) -> None:
+        if not value.strip():
+            raise ValidationError(f"is required: {what}")
+    return check
+
+
+def known_journey(value: str) -> None:
+    if value and helpcenter().journey(value) is None:
+        raise ValidationError(f"Unknown journey {value!r}: see GET /api/v1/journeys")
+
+
+def known_language(value: str) -> None:
+    languages = current_app.config["KB_LANGUAGES"]
+    if value and value not in languages:
+        raise ValidationError(f"must be one of {', '.join(languages)}, not {value!r}")
+
+
+def between(low: int, high: int) -> validate.Range:
+    return validate.Range(low, high, error=f"must be between {low} and {high}")
+
+
+LANG = "Language code, one of the site's languages (`KB_LANGUAGES`, e.g. `en`, `zh`)."
+
+
+# -- requests -------------------------------------------------------------------------------
+
+class SearchArgs(Schema):
+    q = Text(required=True, validate=has_text("the words to search for"),
+             error_messages={**TEXT, "required": "is required: the words to search for"},
+             metadata={"description": "The question or words, as typed."})
+    journey = Text(validate=known_journey, metadata={"description": "Only this journey."})
+    limit = Whole(validate=between(1, MAX_PAGE_SIZE),
+                  metadata={"description": "Results per page (default KB_SEARCH_PAGE_SIZE)."})
+    page = Whole(load_default=1, validate=between(1, 1000))
+    source = Text(metadata={"description": "`contact`: live suggestions on a contact form, "
+                                           "never counted as a search."})
+
+
+class SuggestArgs(Schema):
+    q = Text(required=True, validate=has_text("the words typed so far"),
+             error_messages={**TEXT, "required": "is required: the words typed so far"})
+    lang = Text(validate=known_language, metadata={"description": LANG})
+    limit = Whole(load_default=DEFAULT_SUGGESTIONS, validate=between(1, MAX_SUGGESTIONS))
+
+
+class ArticleListArgs(Schema):
+    journey = Text(validate=known_journey)
+    lang = Text(validate=known_language, metadata={
+        "description": LANG + " One version of each article: this language where translated."})
+    updated_since = fields.Date(error_messages={"invalid": "must be a date like 2026-10-01"},
+                                metadata={"description": "Only articles updated that day or "
+                                                         "later."})
+    page = Whole(load_default=1, validate=between(1, 10_000))
+    per_page = Whole(load_default=20, validate=between(1, 100))
+
+
+class VoteBody(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    helpful = StrictBoolean(required=True, error_messages={
+        "invalid": "must be true or false", "required": "must be true or false",
+        "null": "must be true or false"})
+    reason = Text(allow_none=True, validate=validate.OneOf(
+        [*NO_REASONS, ""], error=f"must be one of: {', '.join(NO_REASONS)}"),
+        metadata={"description": "Why not (only with `helpful: false`)."})
+    comment = Text(allow_none=True, metadata={
+        "description": f"Free text, at most {MAX_COMMENT_LENGTH} characters once trimmed "
+                       "(only with `helpful: false`)."})
+
+
+class TicketBody(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    email = Text(required=True, error_messages={**TEXT, "required": "is required"})
+    subject = Text(required=True, error_messages={**TEXT, "required": "is required"},
+                   metadata={"description": "One line, at most 200 characters."})
+    description = Text(required=True, error_messages={**TEXT, "required": "is required"},
+                       metadata={"description": "At most 5000 characters."})
+    order_reference = Text(allow_none=True)
+    reference = Text(allow_none=True, metadata={"description": "Same as `order_reference`."})
+    article = Text(allow_none=True, metadata={"description": "Slug of the article the reader "
+                                                             "was on."})
+
+
+class IdempotencyHeader(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    key = Text(data_key="Idempotency-Key", validate=validate.Regexp(
+        IDEMPOTENCY_KEY_PATTERN, error="must be 8 to 200 visible ASCII characters, such as "
+                                       "a UUID"),
+        metadata={"description": "Send the same key when retrying: the ticket is stored once "
+                                 "and the retry gets the first answer."})
+
+
+class TokenArgs(Schema):
+    token = Text(required=True, error_messages={**TEXT, "required": "is required"},
+                 metadata={"description": "The token from the ticket's `status_url`."})
+
+
+# -- answers --------------------------------------------------------------------------------
+
+class ErrorDetail(Schema):
+    status = fields.Integer(required=True)
+    message = fields.String(required=True)
+    field_errors = fields.Dict(keys=fields.String(), values=fields.String(), data_key="fields",
+                               metadata={"description": "Each field that was wrong, and why."})
+
+
+class ErrorBody(Schema):
+    error = fields.Nested(ErrorDetail, required=True)
+
+
+class SearchHit(Schema):
+    slug, title, summary = fields.String(), fields.String(), fields.String()
+    journey, lang, url = fields.String(), fields.String(), fields.String()
+    score = fields.Float()
+    snippet = fields.String(allow_none=True)
+    position = fields.Integer()
+
+
+class SearchPage(Schema):
+    query = fields.String()
+    journey = fields.String(allow_none=True)
+    page, total = fields.Integer(), fields.Integer()
+    total_is_exact = fields.Boolean()
+    results = fields.List(fields.Nested(SearchHit))
+    did_you_mean = fields.String(allow_none=True)
+    showing_suggestion = fields.Boolean()
+
+
+class Via(Schema):
+    field = fields.String()
+    text = fields.String()
+    marks = fields.List(fields.List(fields.Integer()))
+    html = fields.String()
+
+
+class Suggestion(Schema):
+    slug, title, title_html = fields.String(), fields.String(), fields.String()
+    marks = fields.List(fields.List(fields.Integer()), metadata={
+        "description": "[start, end) code point offsets of the typed parts in `title`."})
+    lang, journey, url = fields.String(), fields.String(), fields.String()
+    via = fields.Nested(Via, allow_none=True, metadata={
+        "description": "The tag or synonym that matched, when not the title."})
+
+
+class SuggestPage(Schema):
+    query = fields.String()
+    lang = fields.String()
+    suggestions = fields.List(fields.Nested(Suggestion))
+
+
+class JourneyOut(Schema):
+    slug, title, description = fields.String(), fields.String(), fields.String()
+    articles = fields.Integer(metadata={"description": "Published articles in the language."})
+    url = fields.String()
+
+
+class JourneyList(Schema):
+    lang = fields.String()
+    journeys = fields.List(fields.Nested(JourneyOut))
+
+
+class ArticleSummary(Schema):
+    slug, title, summary = fields.String(), fields.String(), fields.String()
+    journey, lang = fields.String(), fields.String()
+    tags = fields.List(fields.String())
+    urgent = fields.Boolean()
+    updated = fields.Date(allow_none=True)
+    url = fields.String()
+
+
+class ArticleList(Schema):
+    page, per_page, total = fields.Integer(), fields.Integer(), fields.Integer()
+    articles = fields.List(fields.Nested(ArticleSummary))
+
+
+class Translation(Schema):
+    slug, title, url = fields.String(), fields.String(), fields.String()
+
+
+class ArticleDetail(ArticleSummary):
+    review_by = fields.Date(allow_none=True)
+    related = fields.List(fields.String())
+    html = fields.String(metadata={"description": "The body as sanitised HTML."})
+    translations = fields.Dict(keys=fields.String(), values=fields.Nested(Translation),
+                               metadata={"description": "Other languages: code -> article."})
+
+
+class VoteOut(Schema):
+    slug = fields.String()
+    helpful = fields.Boolean()
+    reason = fields.String(allow_none=True)
+    comment = fields.String(allow_none=True)
+
+
+class TicketReceiptOut(Schema):
+    reference = fields.String()
+    priority = fields.String(metadata={"description": "P1 (urgent) to P3."})
+    status_url = fields.String(metadata={"description": "The private status page (keep it)."})
+
+
+class TicketUpdateOut(Schema):
+    at = fields.DateTime()
+    status = fields.String()
+    note = fields.String()
+
+
+class TicketStatusOut(Schema):
+    reference, subject, status, priority = (fields.String(), fields.String(), fields.String(),
+                                            fields.String())
+    created_at = fields.DateTime()
+    response_target_minutes = fields.Integer(allow_none=True)
+    updates = fields.List(fields.Nested(TicketUpdateOut))
