@@ -17,7 +17,7 @@ PERMISSIONS = {
     "agent": {"inbox"},
     "editor": {"editor"},
     "manager": {"dashboard", "reports", "inbox"},
-    "admin": {"inbox", "editor", "dashboard", "reports", "users"},
+    "admin": {"inbox", "editor", "dashboard", "reports", "users", "tokens"},
 }
 
 

@@ -8,6 +8,9 @@ from app.api.openapi import ApiBlueprint
 
 api = ApiBlueprint("api", __name__, url_prefix="/api/v1",
                    description="Public endpoints: no token needed.")
+integration = ApiBlueprint("integration", __name__, url_prefix="/api/v1",
+                           description="Integration endpoints: an API token with the scope "
+                                       "each names (`Authorization: Bearer …`).")
 reference = Blueprint("api_reference", __name__, url_prefix="/api/v1")
 
-from app.api import reference_views, views, writes  # noqa: E402,F401  (routes register on import)
+from app.api import integration_routes, reference_views, views, writes  # noqa: E402,F401,I001

@@ -18,6 +18,7 @@ from flask import Flask, current_app
 from marshmallow import ValidationError
 from webargs.flaskparser import FlaskParser
 
+from app.api.schemas import ErrorBody
 from app.errors import error_response
 from app.text import Text
 
@@ -90,7 +91,10 @@ class ApiBlueprint(flask_smorest.Blueprint):
 
 
 class OpenApi(flask_smorest.Api):
-    """flask-smorest's Api, leaving error pages to app/errors.py."""
+    """flask-smorest's Api, leaving error pages to app/errors.py, whose one shape documents
+    every error answer."""
+
+    ERROR_SCHEMA = ErrorBody
 
     def _register_error_handlers(self) -> None:
         """The site's own handlers answer every error (see module docstring)."""

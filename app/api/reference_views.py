@@ -1,13 +1,15 @@
-"""The OpenAPI document and a reference page made from it on the server (no script, no CDN)."""
+"""The OpenAPI document, and a reference page made from it on the server: no script, nothing
+from another site, so the strict Content-Security-Policy of app/security.py holds."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, render_template
+from flask import jsonify, render_template, request
 
 from app.api import reference
 from app.api.openapi import document
+from app.content.render import render_markdown
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -17,31 +19,64 @@ def openapi_json():
     return jsonify(document())
 
 
-def _resolve(doc: dict[str, Any], schema: dict[str, Any] | None) -> tuple[str, dict]:
-    """A schema's name (when it is a reference) and the schema itself."""
+def describe(schema: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """A schema's type in words: ``[("text", "array of "), ("ref", "SearchHit")]``."""
     schema = schema or {}
-    ref = schema.get("$ref")
-    if ref:
-        name = ref.rsplit("/", 1)[-1]
-        return name, doc["components"]["schemas"].get(name, {})
-    return "", schema
+    if "$ref" in schema:
+        return [("ref", schema["$ref"].rsplit("/", 1)[-1])]
+    for combined in ("anyOf", "oneOf", "allOf"):
+        if combined in schema:
+            parts: list[tuple[str, str]] = []
+            for index, option in enumerate(schema[combined]):
+                parts += ([("text", " or ")] if index else []) + describe(option)
+            return parts
+    kind = schema.get("type", "any")
+    kinds = [kind] if isinstance(kind, str) else list(kind)
+    words: list[tuple[str, str]] = []
+    for index, one in enumerate(kinds):
+        if index:
+            words.append(("text", " or "))
+        if one == "array":
+            words += [("text", "array of ")] + describe(schema.get("items"))
+        elif one == "object" and isinstance(schema.get("additionalProperties"), dict):
+            words += [("text", "map of ")] + describe(schema["additionalProperties"])
+        else:
+            words.append(("text", one + (f" ({schema['format']})" if "format" in schema
+                                         else "")))
+    if "enum" in schema:
+        words.append(("text", ": " + ", ".join(str(v) for v in schema["enum"])))
+    bounds = [f"{key} {schema[key]}" for key in ("minimum", "maximum", "maxLength")
+              if key in schema]
+    if bounds:
+        words.append(("text", f" ({', '.join(bounds)})"))
+    return words
 
 
-def operations(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every operation of the document, grouped as the page lists them."""
-    found = []
+def operations(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Every operation of the document by tag, in the document's order."""
+    by_tag: dict[str, list[dict[str, Any]]] = {}
     for path, item in doc.get("paths", {}).items():
         for method in METHODS:
-            if method in item:
-                operation = item[method]
-                found.append({"path": path, "method": method.upper(), **operation,
-                              "anchor": f"{method}-{path.strip('/').replace('/', '-')}"
-                              .replace("{", "").replace("}", "")})
-    return found
+            if method not in item:
+                continue
+            operation = item[method]
+            anchor = f"{method}-{path.strip('/')}".replace("/", "-").replace("{", "") \
+                .replace("}", "")
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            by_tag.setdefault((operation.get("tags") or ["api"])[0], []).append({
+                **operation, "path": path, "method": method.upper(), "anchor": anchor,
+                "body": body, "scopes": [scope for need in operation.get("security", [])
+                                         for scope in need.get("apiToken", [])],
+                "responses": {code: answer for code, answer in operation["responses"].items()
+                              if code != "default"},
+            })
+    return by_tag
 
 
 @reference.get("/docs")
 def docs():
     doc = document()
-    return render_template("api/reference.html", doc=doc, operations=operations(doc),
-                           resolve=lambda schema: _resolve(doc, schema))
+    return render_template("api/reference.html", doc=doc, tags=doc.get("tags", []),
+                           operations=operations(doc), describe=describe,
+                           markdown=render_markdown,
+                           base_url=request.host_url.rstrip("/"))

@@ -147,6 +147,8 @@ class ErrorDetail(Schema):
     message = fields.String(required=True)
     field_errors = fields.Dict(keys=fields.String(), values=fields.String(), data_key="fields",
                                metadata={"description": "Each field that was wrong, and why."})
+    diff = fields.String(metadata={"description": "With 409 on a content write: what was saved "
+                                                  "meanwhile against yours (unified diff)."})
 
 
 class ErrorBody(Schema):
