@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from app.api.schemas import TEXT, Text, known_language
+from app.api.schemas import TEXT, Str, known_language
 
 
 class PeriodArgs(Schema):
@@ -16,7 +16,7 @@ class PeriodArgs(Schema):
     from_ = fields.Date(data_key="from", error_messages={"invalid": "must be a date like "
                                                                     "2026-10-01"})
     to = fields.Date(error_messages={"invalid": "must be a date like 2026-10-01"})
-    language = Text(validate=known_language, metadata={
+    language = Str(validate=known_language, metadata={
         "description": "Only articles and searches in this language (the dashboard's filter)."})
 
 
@@ -81,29 +81,29 @@ class ArticleWrite(Schema):
     class Meta:
         unknown = RAISE
 
-    journey = Text(required=True, error_messages={**TEXT, "required": "is required"})
-    title = Text(required=True, error_messages={**TEXT, "required": "is required"})
-    summary = Text(required=True, error_messages={**TEXT, "required": "is required"})
-    body = Text(required=True, error_messages={**TEXT, "required": "is required"},
+    journey = Str(required=True, error_messages={**TEXT, "required": "is required"})
+    title = Str(required=True, error_messages={**TEXT, "required": "is required"})
+    summary = Str(required=True, error_messages={**TEXT, "required": "is required"})
+    body = Str(required=True, error_messages={**TEXT, "required": "is required"},
                 metadata={"description": "Markdown."})
-    tags = fields.List(Text(), load_default=list)
-    related = fields.List(Text(), load_default=list)
+    tags = fields.List(Str(), load_default=list)
+    related = fields.List(Str(), load_default=list)
     urgent = fields.Boolean(load_default=False)
     draft = fields.Boolean(load_default=False, metadata={"description": "Save as a draft: "
                                                                           "not published."})
     review_by = fields.Date(allow_none=True)
-    lang = Text(allow_none=True)
-    translation_key = Text(allow_none=True)
-    base_hash = Text(allow_none=True, metadata={
+    lang = Str(allow_none=True)
+    translation_key = Str(allow_none=True)
+    base_hash = Str(allow_none=True, metadata={
         "description": "The `content_hash` this change is based on (from the last save or "
                        "GET). Required to update; absent to create. Another save in between "
                        "answers 409."})
-    change_summary = Text(load_default="", validate=validate.Length(max=300))
+    change_summary = Str(load_default="", validate=validate.Length(max=300))
 
 
 class UnpublishBody(Schema):
-    base_hash = Text(required=True, error_messages={**TEXT, "required": "is required"})
-    change_summary = Text(load_default="", validate=validate.Length(max=300))
+    base_hash = Str(required=True, error_messages={**TEXT, "required": "is required"})
+    change_summary = Str(load_default="", validate=validate.Length(max=300))
 
 
 class ArticleSource(Schema):

@@ -28,7 +28,7 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
-def Text(**kwargs) -> fields.String:  # noqa: N802 - a field factory, read like a field class
+def Str(**kwargs) -> fields.String:  # noqa: N802 - a field factory, read like a field class
     kwargs.setdefault("error_messages", TEXT)
     return fields.String(**kwargs)
 
@@ -65,27 +65,27 @@ LANG = "Language code, one of the site's languages (`KB_LANGUAGES`, e.g. `en`, `
 # -- requests -------------------------------------------------------------------------------
 
 class SearchArgs(Schema):
-    q = Text(required=True, validate=has_text("the words to search for"),
+    q = Str(required=True, validate=has_text("the words to search for"),
              error_messages={**TEXT, "required": "is required: the words to search for"},
              metadata={"description": "The question or words, as typed."})
-    journey = Text(validate=known_journey, metadata={"description": "Only this journey."})
+    journey = Str(validate=known_journey, metadata={"description": "Only this journey."})
     limit = Whole(validate=between(1, MAX_PAGE_SIZE),
                   metadata={"description": "Results per page (default KB_SEARCH_PAGE_SIZE)."})
     page = Whole(load_default=1, validate=between(1, 1000))
-    source = Text(metadata={"description": "`contact`: live suggestions on a contact form, "
+    source = Str(metadata={"description": "`contact`: live suggestions on a contact form, "
                                            "never counted as a search."})
 
 
 class SuggestArgs(Schema):
-    q = Text(required=True, validate=has_text("the words typed so far"),
+    q = Str(required=True, validate=has_text("the words typed so far"),
              error_messages={**TEXT, "required": "is required: the words typed so far"})
-    lang = Text(validate=known_language, metadata={"description": LANG})
+    lang = Str(validate=known_language, metadata={"description": LANG})
     limit = Whole(load_default=DEFAULT_SUGGESTIONS, validate=between(1, MAX_SUGGESTIONS))
 
 
 class ArticleListArgs(Schema):
-    journey = Text(validate=known_journey)
-    lang = Text(validate=known_language, metadata={
+    journey = Str(validate=known_journey)
+    lang = Str(validate=known_language, metadata={
         "description": LANG + " One version of each article: this language where translated."})
     updated_since = fields.Date(error_messages={"invalid": "must be a date like 2026-10-01"},
                                 metadata={"description": "Only articles updated that day or "
@@ -101,10 +101,10 @@ class VoteBody(Schema):
     helpful = StrictBoolean(required=True, error_messages={
         "invalid": "must be true or false", "required": "must be true or false",
         "null": "must be true or false"})
-    reason = Text(allow_none=True, validate=validate.OneOf(
+    reason = Str(allow_none=True, validate=validate.OneOf(
         [*NO_REASONS, ""], error=f"must be one of: {', '.join(NO_REASONS)}"),
         metadata={"description": "Why not (only with `helpful: false`)."})
-    comment = Text(allow_none=True, metadata={
+    comment = Str(allow_none=True, metadata={
         "description": f"Free text, at most {MAX_COMMENT_LENGTH} characters once trimmed "
                        "(only with `helpful: false`)."})
 
@@ -113,14 +113,14 @@ class TicketBody(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    email = Text(required=True, error_messages={**TEXT, "required": "is required"})
-    subject = Text(required=True, error_messages={**TEXT, "required": "is required"},
+    email = Str(required=True, error_messages={**TEXT, "required": "is required"})
+    subject = Str(required=True, error_messages={**TEXT, "required": "is required"},
                    metadata={"description": "One line, at most 200 characters."})
-    description = Text(required=True, error_messages={**TEXT, "required": "is required"},
+    description = Str(required=True, error_messages={**TEXT, "required": "is required"},
                        metadata={"description": "At most 5000 characters."})
-    order_reference = Text(allow_none=True)
-    reference = Text(allow_none=True, metadata={"description": "Same as `order_reference`."})
-    article = Text(allow_none=True, metadata={"description": "Slug of the article the reader "
+    order_reference = Str(allow_none=True)
+    reference = Str(allow_none=True, metadata={"description": "Same as `order_reference`."})
+    article = Str(allow_none=True, metadata={"description": "Slug of the article the reader "
                                                              "was on."})
 
 
@@ -128,7 +128,7 @@ class IdempotencyHeader(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    key = Text(data_key="Idempotency-Key", validate=validate.Regexp(
+    key = Str(data_key="Idempotency-Key", validate=validate.Regexp(
         IDEMPOTENCY_KEY_PATTERN, error="must be 8 to 200 visible ASCII characters, such as "
                                        "a UUID"),
         metadata={"description": "Send the same key when retrying: the ticket is stored once "
@@ -136,7 +136,7 @@ class IdempotencyHeader(Schema):
 
 
 class TokenArgs(Schema):
-    token = Text(required=True, error_messages={**TEXT, "required": "is required"},
+    token = Str(required=True, error_messages={**TEXT, "required": "is required"},
                  metadata={"description": "The token from the ticket's `status_url`."})
 
 
