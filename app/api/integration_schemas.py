@@ -12,7 +12,8 @@ class PeriodArgs(Schema):
     days = fields.Integer(validate=validate.OneOf(
         [7, 30, 90], error="must be 7, 30 or 90"),
         error_messages={"invalid": "must be 7, 30 or 90"},
-        metadata={"description": "Today and the days before (default 30), as on the dashboard."})
+        metadata={"description": "Today and the days before (default 30), as on the dashboard.",
+                  "examples": [30]})
     from_ = fields.Date(data_key="from", error_messages={"invalid": "must be a date like "
                                                                     "2026-10-01"})
     to = fields.Date(error_messages={"invalid": "must be a date like 2026-10-01"})

@@ -67,8 +67,10 @@ LANG = "Language code, one of the site's languages (`KB_LANGUAGES`, e.g. `en`, `
 class SearchArgs(Schema):
     q = Str(required=True, validate=has_text("the words to search for"),
              error_messages={**TEXT, "required": "is required: the words to search for"},
-             metadata={"description": "The question or words, as typed."})
-    journey = Str(validate=known_journey, metadata={"description": "Only this journey."})
+             metadata={"description": "The question or words, as typed.",
+                       "examples": ["refund", "reset password"]})
+    journey = Str(validate=known_journey, metadata={"description": "Only this journey.",
+                                                    "examples": ["orders-and-payments"]})
     limit = Whole(validate=between(1, MAX_PAGE_SIZE),
                   metadata={"description": "Results per page (default KB_SEARCH_PAGE_SIZE)."})
     page = Whole(load_default=1, validate=between(1, 1000))
@@ -78,15 +80,17 @@ class SearchArgs(Schema):
 
 class SuggestArgs(Schema):
     q = Str(required=True, validate=has_text("the words typed so far"),
-             error_messages={**TEXT, "required": "is required: the words typed so far"})
-    lang = Str(validate=known_language, metadata={"description": LANG})
+             error_messages={**TEXT, "required": "is required: the words typed so far"},
+             metadata={"examples": ["refu", "退"]})
+    lang = Str(validate=known_language, metadata={"description": LANG, "examples": ["en"]})
     limit = Whole(load_default=DEFAULT_SUGGESTIONS, validate=between(1, MAX_SUGGESTIONS))
 
 
 class ArticleListArgs(Schema):
-    journey = Str(validate=known_journey)
+    journey = Str(validate=known_journey, metadata={"examples": ["account-and-security"]})
     lang = Str(validate=known_language, metadata={
-        "description": LANG + " One version of each article: this language where translated."})
+        "description": LANG + " One version of each article: this language where translated.",
+        "examples": ["zh"]})
     updated_since = fields.Date(error_messages={"invalid": "must be a date like 2026-10-01"},
                                 metadata={"description": "Only articles updated that day or "
                                                          "later."})
