@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, render_template, request
+from markupsafe import Markup, escape
 
 from app.api import reference
 from app.api.openapi import document
@@ -52,6 +53,26 @@ def describe(schema: dict[str, Any] | None) -> list[tuple[str, str]]:
     return words
 
 
+def inline(text: str | None) -> Markup:
+    """A one-line description: escaped, with `code` spans."""
+    parts = str(escape(text or "")).split("`")
+    return Markup("".join(f"<code>{part}</code>" if index % 2 else part
+                          for index, part in enumerate(parts)))
+
+
+def markdown(text: str | None) -> Markup:
+    """A longer description (ours, from docstrings and schemas), rendered and sanitised like
+    an article."""
+    return Markup(render_markdown(text or ""))
+
+
+def example_query(operation: dict[str, Any]) -> str:
+    """The required query parameters filled with their first example: ``?q=refund``."""
+    pairs = [f"{p['name']}={p['schema']['examples'][0]}" for p in operation.get("parameters", [])
+             if p["in"] == "query" and p.get("required") and p.get("schema", {}).get("examples")]
+    return "?" + "&".join(pairs) if pairs else ""
+
+
 def operations(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Every operation of the document by tag, in the document's order."""
     by_tag: dict[str, list[dict[str, Any]]] = {}
@@ -67,8 +88,9 @@ def operations(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
                 **operation, "path": path, "method": method.upper(), "anchor": anchor,
                 "body": body, "scopes": [scope for need in operation.get("security", [])
                                          for scope in need.get("apiToken", [])],
-                "responses": {code: answer for code, answer in operation["responses"].items()
-                              if code != "default"},
+                "responses": dict(sorted((code, answer) for code, answer
+                                         in operation["responses"].items() if code != "default")),
+                "example_query": example_query(operation),
             })
     return by_tag
 
@@ -78,5 +100,5 @@ def docs():
     doc = document()
     return render_template("api/reference.html", doc=doc, tags=doc.get("tags", []),
                            operations=operations(doc), describe=describe,
-                           markdown=render_markdown,
+                           markdown=markdown, inline=inline,
                            base_url=request.host_url.rstrip("/"))
