@@ -6,10 +6,11 @@ field's name in front (``'limit' must be between 1 and 10.``)."""
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, url_for
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from app import helpcenter
+from app.content.render import render_cached
 from app.events.votes import MAX_COMMENT_LENGTH, NO_REASONS
 from app.search.searcher import MAX_PAGE_SIZE
 from app.search.suggest import DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS
@@ -159,36 +160,53 @@ class ErrorBody(Schema):
     error = fields.Nested(ErrorDetail, required=True)
 
 
+def article_url(item) -> str:
+    return url_for("site.article", slug=item.slug)
+
+
 class SearchHit(Schema):
-    slug, title, summary = fields.String(), fields.String(), fields.String()
-    journey, lang, url = fields.String(), fields.String(), fields.String()
+    """Shapes a ``app.search.SearchHit``."""
+
+    slug, title, summary, journey = (fields.String(), fields.String(), fields.String(),
+                                     fields.String())
+    lang = fields.String(attribute="language")
+    url = fields.Function(article_url, metadata={"type": "string"})
     score = fields.Float()
-    snippet = fields.String(allow_none=True)
+    snippet = fields.String(allow_none=True, metadata={
+        "description": "Escaped text with `<mark>` around the matched words."})
     position = fields.Integer()
 
 
 class SearchPage(Schema):
+    """Shapes a page of ``app.search`` results."""
+
     query = fields.String()
     journey = fields.String(allow_none=True)
     page, total = fields.Integer(), fields.Integer()
     total_is_exact = fields.Boolean()
-    results = fields.List(fields.Nested(SearchHit))
+    results = fields.List(fields.Nested(SearchHit), attribute="hits")
     did_you_mean = fields.String(allow_none=True)
     showing_suggestion = fields.Boolean()
 
 
 class Via(Schema):
-    field = fields.String()
+    field = fields.String(metadata={"description": "`tag` or `synonym`."})
     text = fields.String()
     marks = fields.List(fields.List(fields.Integer()))
     html = fields.String()
 
 
 class Suggestion(Schema):
-    slug, title, title_html = fields.String(), fields.String(), fields.String()
+    """Shapes a ``app.search.suggest.Suggestion``."""
+
+    slug, title = fields.String(), fields.String()
+    title_html = fields.String(metadata={"description": "The title, escaped, with `<mark>` "
+                                                        "around the typed parts."})
     marks = fields.List(fields.List(fields.Integer()), metadata={
         "description": "[start, end) code point offsets of the typed parts in `title`."})
-    lang, journey, url = fields.String(), fields.String(), fields.String()
+    lang = fields.String(attribute="language")
+    journey = fields.String()
+    url = fields.Function(article_url, metadata={"type": "string"})
     via = fields.Nested(Via, allow_none=True, metadata={
         "description": "The tag or synonym that matched, when not the title."})
 
@@ -211,12 +229,15 @@ class JourneyList(Schema):
 
 
 class ArticleSummary(Schema):
+    """Shapes a ``app.content.Article``."""
+
     slug, title, summary = fields.String(), fields.String(), fields.String()
-    journey, lang = fields.String(), fields.String()
+    journey = fields.String()
+    lang = fields.String(attribute="language")
     tags = fields.List(fields.String())
     urgent = fields.Boolean()
     updated = fields.Date(allow_none=True)
-    url = fields.String()
+    url = fields.Function(article_url, metadata={"type": "string"})
 
 
 class ArticleList(Schema):
@@ -224,16 +245,28 @@ class ArticleList(Schema):
     articles = fields.List(fields.Nested(ArticleSummary))
 
 
-class Translation(Schema):
-    slug, title, url = fields.String(), fields.String(), fields.String()
+def translations_of(article) -> dict[str, dict[str, str]]:
+    return {lang: {"slug": other.slug, "title": other.title, "url": article_url(other)}
+            for lang, other in helpcenter().catalog.translations(article).items()
+            if other.slug != article.slug}
+
+
+def article_html(article) -> str:
+    return render_cached(article.content_hash, article.body)
+
+
+TRANSLATION = {"type": "object", "properties": {
+    "slug": {"type": "string"}, "title": {"type": "string"}, "url": {"type": "string"}}}
 
 
 class ArticleDetail(ArticleSummary):
     review_by = fields.Date(allow_none=True)
     related = fields.List(fields.String())
-    html = fields.String(metadata={"description": "The body as sanitised HTML."})
-    translations = fields.Dict(keys=fields.String(), values=fields.Nested(Translation),
-                               metadata={"description": "Other languages: code -> article."})
+    html = fields.Function(article_html, metadata={
+        "type": "string", "description": "The body as sanitised HTML."})
+    translations = fields.Function(translations_of, metadata={
+        "type": "object", "additionalProperties": TRANSLATION,
+        "description": "The article in its other languages: language code -> article."})
 
 
 class VoteOut(Schema):

@@ -10,9 +10,6 @@ from flask import request, url_for
 from app import helpcenter
 from app.api import api
 from app.api import schemas as s
-from app.api.suggestions import suggestions_json
-from app.content import Article
-from app.content.render import render_cached
 from app.errors import error_response
 from app.events import recorder
 from app.i18n import current_language
@@ -53,18 +50,7 @@ def search(args: dict[str, Any]):
         if session_id:
             recorder.record_search(session_id, results.query, journey, results.total, "api",
                                    lang=current_language())
-    return {
-        "query": results.query, "journey": results.journey, "page": results.page,
-        "total": results.total, "total_is_exact": results.total_is_exact,
-        "results": [{
-            "slug": hit.slug, "title": hit.title, "summary": hit.summary,
-            "journey": hit.journey, "lang": hit.language,
-            "url": url_for("site.article", slug=hit.slug), "score": hit.score,
-            "snippet": hit.snippet, "position": hit.position,
-        } for hit in results.hits],
-        "did_you_mean": results.did_you_mean,
-        "showing_suggestion": results.showing_suggestion,
-    }
+    return results
 
 
 @api.get("/suggest")
@@ -79,7 +65,7 @@ def suggest(args: dict[str, Any]):
     half-typed words).
     """
     lang = args.get("lang") or current_language()
-    return suggestions_json(helpcenter().suggest(args["q"], lang, args["limit"]))
+    return helpcenter().suggest(args["q"], lang, args["limit"])
 
 
 @api.get("/journeys")
@@ -97,13 +83,6 @@ def journeys():
         "description": journey.description_for(lang), "articles": counts.get(journey.slug, 0),
         "url": url_for("site.journey", slug=journey.slug),
     } for journey in center.journeys()]}
-
-
-def article_summary(article: Article) -> dict[str, Any]:
-    return {"slug": article.slug, "title": article.title, "summary": article.summary,
-            "journey": article.journey, "lang": article.language, "tags": list(article.tags),
-            "urgent": article.urgent, "updated": article.updated,
-            "url": url_for("site.article", slug=article.slug)}
 
 
 @api.get("/articles")
@@ -124,7 +103,7 @@ def articles(args: dict[str, Any]):
     page, per_page = args["page"], args["per_page"]
     chosen = found[(page - 1) * per_page:page * per_page]
     return {"page": page, "per_page": per_page, "total": len(found),
-            "articles": [article_summary(a) for a in chosen]}
+            "articles": chosen}
 
 
 @api.get("/articles/<slug>")
@@ -135,14 +114,7 @@ def article(slug: str):
 
     Its body as sanitised HTML, and the other languages it is written in.
     """
-    catalog = helpcenter().catalog
-    found = catalog.get(slug)
+    found = helpcenter().catalog.get(slug)
     if found is None:
         return error_response(404, f"No article with slug {slug!r}.")
-    translations = {lang: {"slug": other.slug, "title": other.title,
-                           "url": url_for("site.article", slug=other.slug)}
-                    for lang, other in catalog.translations(found).items()
-                    if other.slug != found.slug}
-    return {**article_summary(found), "review_by": found.review_by,
-            "related": list(found.related), "translations": translations,
-            "html": render_cached(found.content_hash, found.body)}
+    return found
