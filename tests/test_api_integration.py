@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 
 import pytest
 from sqlalchemy import select
 
+from app.content.journal import ContentFile, sha256
 from app.editor.models import Revision
 from app.events.models import utcnow
 from app.extensions import db
 from app.tokens.service import create_token
 from benchmarks.dashboard import seed_history
-from tests.conftest import BROWSER, add_staff, sign_in
+from tests.conftest import BROWSER, DEMO_CONTENT, add_staff, sign_in
 
 ARTICLE = """Cancel the order from **Orders** before it ships.
 
@@ -190,3 +192,24 @@ def test_cors_allows_listed_origins_and_denies_others_on_every_documented_endpoi
             assert forged.get_json()["error"]["fields"]["Origin"]
     read = client.get("/api/v1/journeys", headers={"Origin": SHOP})
     assert read.headers["Access-Control-Allow-Origin"] == SHOP
+
+
+def test_content_writes_go_through_the_journal_of_several_nodes(make_app, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DEMO_CONTENT, content)
+    app = make_app(KB_CONTENT_SOURCE="database", KB_CONTENT_DIR=str(content),
+                   KB_INDEX_DIR=str(tmp_path / "index"), KB_CONTENT_SYNC_SECONDS="3600")
+    client, headers = app.test_client(), bearer(app, "content:write")
+    path = "/api/v1/content/articles/cancel-by-api"
+    saved = client.put(path, json=NEW, headers=headers).get_json()
+    stored_path = "orders-and-payments/cancel-by-api.md"
+    with app.app_context():  # what every other node pulls
+        row = db.session.get(ContentFile, stored_path)
+        assert row.sha256 == saved["content_hash"]
+        row.data, row.sha256 = b"changed on another node", sha256(b"changed on another node")
+        db.session.commit()
+    behind = client.put(path, json={**NEW, "title": "Edited here",
+                                    "base_hash": saved["content_hash"]}, headers=headers)
+    assert behind.status_code == 409  # this node's file is older than the database's
+    assert "changed on another node" in behind.get_json()["error"]["diff"]
+    assert "Edited here" not in (content / stored_path).read_text(encoding="utf-8")

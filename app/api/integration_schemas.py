@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from app.api.schemas import TEXT, Str, known_language
+from app.api.schemas import TEXT, Str, StrictBoolean, known_language
+
+TRUE_OR_FALSE = {"invalid": "must be true or false"}
 
 
 class PeriodArgs(Schema):
@@ -89,9 +91,9 @@ class ArticleWrite(Schema):
                 metadata={"description": "Markdown."})
     tags = fields.List(Str(), load_default=list)
     related = fields.List(Str(), load_default=list)
-    urgent = fields.Boolean(load_default=False)
-    draft = fields.Boolean(load_default=False, metadata={"description": "Save as a draft: "
-                                                                          "not published."})
+    urgent = StrictBoolean(load_default=False, error_messages=TRUE_OR_FALSE)
+    draft = StrictBoolean(load_default=False, error_messages=TRUE_OR_FALSE,
+                          metadata={"description": "Save as a draft: not published."})
     review_by = fields.Date(allow_none=True)
     lang = Str(allow_none=True)
     translation_key = Str(allow_none=True)
