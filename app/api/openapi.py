@@ -45,6 +45,15 @@ class SchemaError(ValueError):
         return " ".join(self.fields.values())
 
 
+# marshmallow's own sentences, said after the field's name like ours
+PLAIN_REASONS = {
+    "Invalid input type": "must be a JSON object",
+    "Unknown field": "is not a field of this request",
+    "Field may not be null": "may not be null",
+    "Missing data for required field": "is required",
+}
+
+
 def _flatten(messages: Any, path: str = "") -> dict[str, str]:
     """marshmallow's nested messages -> ``{"field.sub": "'field.sub' why."}``; messages about
     the whole body (``_schema``) are the body's."""
@@ -56,8 +65,9 @@ def _flatten(messages: Any, path: str = "") -> dict[str, str]:
     elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
         field = path or "body"
         reason = str(messages[0]).rstrip(".") if messages else "is not valid"
-        if reason == "Invalid input type":
-            reason = "must be a JSON object"
+        reason = PLAIN_REASONS.get(reason, reason)
+        if reason.startswith("Not a valid "):
+            reason = "must be a valid " + reason.removeprefix("Not a valid ")
         found[field] = f"'{field}' {reason}."
     elif isinstance(messages, list):
         for index, value in enumerate(messages):
