@@ -23,7 +23,7 @@ from app.content.writer import article_text, write_atomically
 from app.text import Text
 
 # Addresses of editor pages under /editor/: an article of that name could not be edited.
-RESERVED_SLUGS = frozenset({"new", "preview", "media", "review", "synonyms"})
+RESERVED_SLUGS = frozenset({"new", "preview", "media", "review", "synonyms", "approvals"})
 
 
 @dataclass
