@@ -13,6 +13,7 @@ editor_cli = AppGroup("editor", help="The guide editor's scheduled changes.")
 
 def run_schedule() -> list[str]:
     """Apply due changes after this node has caught up with the others (several nodes)."""
+    current_app.extensions["helpcenter"].ensure_ready()  # as before a request: an index to use
     sync = current_app.extensions.get("content_sync")
     if sync is not None:
         sync.pull()
