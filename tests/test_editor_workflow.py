@@ -300,3 +300,35 @@ def test_the_picker_finds_articles_by_title_or_slug_for_staff_only(editor_app):
     page = editor.get(f"/editor/{SLUG}", headers=BROWSER).get_data(as_text=True)
     assert 'name="related"' in page and 'data-picker="many"' in page
     assert 'data-picker="one"' in page and "/static/picker.js" in page
+
+
+def test_restoring_a_revision_leaves_the_pending_draft_waiting(editor_app):
+    app, content = editor_app
+    editor, _ = sign_in(app, "editor@pronto.test")
+    post(editor, f"/editor/{SLUG}", form_of(editor, title="Live change", action="publish"))
+    post(editor, f"/editor/{SLUG}", form_of(editor, title="Drafted change", action="draft"))
+    history = editor.get(f"/editor/{SLUG}/history", headers=BROWSER).get_data(as_text=True)
+    baseline = min(int(i) for i in re.findall(r"<td>(\d+)</td>", history))
+    assert post(editor, f"/editor/{SLUG}/restore/{baseline}", {}).status_code == 302
+    assert live_title(app) == LIVE_TITLE
+    [pending] = content.glob(f"_drafts/*/{SLUG}.md")
+    assert "title: Drafted change" in pending.read_text(encoding="utf-8")
+
+
+def test_the_workflow_speaks_chinese(editor_app):
+    from tests.test_editor import _chinese_editor
+
+    app, _ = editor_app
+    editor, _ = sign_in(app, "editor@pronto.test")
+    post(editor, f"/editor/{SLUG}", form_of(editor, title="草稿标题", action="review",
+                                            unpublish_at=_when(timedelta(days=2))))
+    client = _chinese_editor(app)
+    page = client.get(f"/editor/{SLUG}?saved=review", headers=BROWSER).get_data(as_text=True)
+    for chinese in ("草稿已保存并提交审核", "待发布草稿", "线上版本", "发布草稿", "丢弃草稿",
+                    "提交审核", "发布时间", "取消发布时间", "等待审核", "按标题或别名搜索文章",
+                    "把图片拖放或粘贴到正文中即可上传"):
+        assert chinese in page, chinese
+    for english in ("Pending draft", "Publish draft", "Ask for review", "Publish at"):
+        assert english not in page, english
+    listing = client.get("/editor/", headers=BROWSER).get_data(as_text=True)
+    assert "等待审核" in listing and "已计划" in listing and "Waiting for review" not in listing

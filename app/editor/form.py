@@ -180,10 +180,9 @@ def save_form(slug: str | None, form):
                            conflict=outcome.conflict_diff, base_hash=base_hash,
                            status=409 if outcome.conflict_diff else 400)
     saved = outcome.article
-    if live and action not in DRAFT_ACTIONS and not saved.draft:
-        # The form showed the pending draft, and it is live now.
-        discard_pending(center.content_dir, saved.slug, form.get("draft_hash") or None,
-                        center.journal)
+    if live and action not in DRAFT_ACTIONS and not saved.draft and form.get("draft_hash"):
+        # The form showed the pending draft, and it is live now (a restore carries no draft).
+        discard_pending(center.content_dir, saved.slug, form["draft_hash"], center.journal)
     for what, when in schedule.items():
         set_schedule(saved.slug, what, when, current_user.id, current_user.email)
     if action == "review":
