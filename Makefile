@@ -41,7 +41,7 @@ run: db index
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 serve: db index
-	$(BIN)/gunicorn --workers 3 --preload --bind $(HOST):$(PORT) wsgi:app
+	$(BIN)/gunicorn --workers 3 --bind $(HOST):$(PORT) wsgi:app
 
 # Headless Chromium for the browser tests, from Debian, with CJK fonts so Chinese pages render in
 # the screenshots; without Chromium those tests skip and say why.
@@ -63,6 +63,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 	$(BIN)/python -m benchmarks.event_writes
 	$(BIN)/python -m benchmarks.dashboard
+	$(BIN)/python -m benchmarks.memory
 
 # Mixed traffic with locust against gunicorn + PostgreSQL, then an exactly-once check of every
 # acknowledged vote and ticket (docs/reliability.md). LOAD_ARGS="--users 50 --seconds 60".

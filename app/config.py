@@ -26,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "KB_MAX_QUERY_LENGTH": 300,
     "KB_SEARCH_LEARNING": "on",
     "KB_SEARCH_EMBEDDINGS": "on",
+    "KB_PRELOAD_MODELS": "on",
     # An operator's ONNX sentence encoder per language (app/search/encoders.py); empty: shipped.
     "KB_SEARCH_MODEL_EN": None,
     "KB_SEARCH_MODEL_EN_POOLING": None,
@@ -71,7 +72,7 @@ _FLOAT_KEYS = {"KB_FLAG_THRESHOLD", "KB_SEARCH_LEARNING_HALF_LIFE_DAYS", "KB_CON
 _LIST_KEYS = {"KB_RESPONSE_MINUTES"}
 _WORD_LIST_KEYS = {"KB_LANGUAGES"}
 _SWITCH_KEYS = {"KB_SEARCH_LEARNING", "KB_SEARCH_EMBEDDINGS", "KB_RATELIMIT_ENABLED",
-                "KB_TICKET_ACK_MAIL"}
+                "KB_TICKET_ACK_MAIL", "KB_PRELOAD_MODELS"}
 _RATE_KEYS = {"KB_RATELIMIT_VOTES", "KB_RATELIMIT_VOTES_PER_ARTICLE", "KB_RATELIMIT_TICKETS",
               "KB_RATELIMIT_SEARCH", "KB_RATELIMIT_SIGNIN"}
 _SWITCH_WORDS = {"on": True, "1": True, "true": True, "yes": True,

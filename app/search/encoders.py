@@ -93,6 +93,23 @@ def use(chosen: Encoders) -> Encoders:
     return previous
 
 
+def warm(languages: list[str]) -> dict[str, str | None]:
+    """Load the encoders of ``languages`` now (each otherwise loads on its first use): called in
+    the gunicorn master before the workers fork, so they share the models' memory. Returns each
+    language's failure, None where its encoder is ready; a failure leaves search on words."""
+    failures: dict[str, str | None] = {}
+    for language in dict.fromkeys(article_language(code) for code in languages):
+        encoder = encoders().get(language)
+        if encoder is None:
+            continue
+        try:
+            encoder.check()
+            failures[language] = None
+        except EmbeddingUnavailable as error:
+            failures[language] = str(error)
+    return failures
+
+
 def _setting(config: Mapping[str, Any], name: str) -> str:
     value = config.get(name)
     return "" if value is None else str(value)
