@@ -332,3 +332,23 @@ def test_the_workflow_speaks_chinese(editor_app):
         assert english not in page, english
     listing = client.get("/editor/", headers=BROWSER).get_data(as_text=True)
     assert "等待审核" in listing and "已计划" in listing and "Waiting for review" not in listing
+
+
+def test_workflow_routes_need_the_role_and_the_form_token(editor_app):
+    app, content = editor_app
+    editor, _ = sign_in(app, "editor@pronto.test")
+    post(editor, f"/editor/{SLUG}", form_of(editor, title="Guarded draft", action="review"))
+    review_url = re.search(r'href="(/editor/approvals/\d+)"',
+                           editor.get("/editor/", headers=BROWSER).get_data(as_text=True))[1]
+    routes = (f"/editor/{SLUG}/draft/publish", f"/editor/{SLUG}/draft/discard")
+    for path in (*routes, review_url):  # no CSRF token: refused, nothing changes
+        assert editor.post(path, data={"decision": "approve"},
+                           headers=BROWSER).status_code == 400, path
+    for email in ("agent@pronto.test", "manager@pronto.test"):
+        other, _ = sign_in(app, email)
+        token = csrf_token(other, "/login")
+        for path in routes:
+            assert other.post(path, data={"csrf_token": token},
+                              headers=BROWSER).status_code == 403, (email, path)
+    assert app.test_client().post(routes[0], headers=BROWSER).status_code in {302, 400}
+    assert live_title(app) == LIVE_TITLE and list(content.glob(f"_drafts/*/{SLUG}.md"))
