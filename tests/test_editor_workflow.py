@@ -239,6 +239,11 @@ def test_review_an_editor_asks_a_manager_approves(editor_app):
     assert live_title(app) == LIVE_TITLE
 
     manager, _ = sign_in(app, "manager@pronto.test")
+    listing = manager.get("/dashboard/", headers=BROWSER).get_data(as_text=True)
+    assert 'href="/editor/approvals/"' in listing  # the manager's way in
+    waiting_list = manager.get("/editor/approvals/", headers=BROWSER).get_data(as_text=True)
+    assert "Reviewed title" in waiting_list or LIVE_TITLE in waiting_list
+    assert f'href="{review_url}"' in waiting_list
     page = manager.get(review_url, headers=BROWSER).get_data(as_text=True)
     assert "Approve and publish" in page and "New wording" in page
     approved = post(manager, review_url, {"decision": "approve"}, review_url)
@@ -279,6 +284,7 @@ def test_review_pages_and_decisions_are_for_the_right_roles(editor_app):
                            editor.get("/editor/", headers=BROWSER).get_data(as_text=True))[1]
     agent, _ = sign_in(app, "agent@pronto.test")
     assert agent.get(review_url, headers=BROWSER).status_code == 403
+    assert agent.get("/editor/approvals/", headers=BROWSER).status_code == 403
     token = csrf_token(agent, "/login")
     assert agent.post(review_url, data={"csrf_token": token, "decision": "approve"},
                       headers=BROWSER).status_code == 403

@@ -10,8 +10,8 @@ from app import helpcenter
 from app.accounts.access import any_permission, permission_required
 from app.content.editing import discard_pending, file_hash, unified_diff
 from app.editor import editor
-from app.editor.approvals import approve, send_back
-from app.editor.articles import find_article
+from app.editor.approvals import approve, send_back, waiting
+from app.editor.articles import all_articles, find_article
 from app.editor.form import edit_page, pending_state
 from app.editor.from_ticket import ticket_draft_slug
 from app.editor.models import PublishReview
@@ -58,6 +58,14 @@ def _review_or_404(review_id: int) -> PublishReview:
     if review is None:
         abort(404)
     return review
+
+
+@editor.get("/approvals/")
+@any_permission("editor", "approve")
+def approvals():
+    """Drafts waiting for review, for managers who do not use the editor's list."""
+    titles = {article.slug: article.title for article in all_articles()}
+    return render_template("editor/approvals.html", reviews=waiting(), titles=titles)
 
 
 @editor.get("/approvals/<int:review_id>")
