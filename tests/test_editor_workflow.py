@@ -358,3 +358,15 @@ def test_workflow_routes_need_the_role_and_the_form_token(editor_app):
                               headers=BROWSER).status_code == 403, (email, path)
     assert app.test_client().post(routes[0], headers=BROWSER).status_code in {302, 400}
     assert live_title(app) == LIVE_TITLE and list(content.glob(f"_drafts/*/{SLUG}.md"))
+
+
+def test_the_diff_shows_what_changed_not_how_the_file_was_laid_out(editor_app):
+    app, _ = editor_app
+    editor, _ = sign_in(app, "editor@pronto.test")
+    post(editor, f"/editor/{SLUG}", form_of(editor, title="Only the title", action="draft"))
+    page = editor.get(f"/editor/{SLUG}", headers=BROWSER).get_data(as_text=True)
+    diff = re.search(r'<pre class="diff" id="pending-diff">(.*?)</pre>', page, re.S)[1]
+    changed = [line for line in diff.splitlines()
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert sorted(line.split(":")[0] for line in changed) == ["+title", "+updated", "-title",
+                                                             "-updated"], changed

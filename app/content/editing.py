@@ -59,6 +59,19 @@ def submission_from_text(slug: str, journey: str, text: str, base_hash: str | No
                       base_hash=base_hash)
 
 
+def normalized(text: str) -> str:
+    """``text`` as the editor would write it (key order, list style), so a diff against a
+    saved draft shows what changed rather than how a hand-written file was laid out."""
+    try:
+        front = parse_front_matter(text)
+    except ValueError:
+        return text
+    # The form writes the switches only when they are on.
+    data = {key: value for key, value in front.data.items()
+            if not (key in ("urgent", "draft") and value is False)}
+    return article_text(data, front.body)
+
+
 def file_hash(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 

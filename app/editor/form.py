@@ -12,7 +12,14 @@ from sqlalchemy import select
 from app import helpcenter
 from app.content import Article
 from app.content.drafts import find_pending
-from app.content.editing import Submission, discard_pending, file_hash, save_pending, unified_diff
+from app.content.editing import (
+    Submission,
+    discard_pending,
+    file_hash,
+    normalized,
+    save_pending,
+    unified_diff,
+)
 from app.content.frontmatter import parse_front_matter
 from app.content.render import render_markdown
 from app.editor.approvals import ask_for_review, last_sent_back, waiting_for
@@ -105,7 +112,7 @@ def pending_state(article: Article | None) -> dict | None:
     text = path.read_text(encoding="utf-8")
     return {"text": text, "hash": file_hash(path), "journey": path.parent.name, "live": live,
             "live_hash": file_hash(live_path),
-            "diff": unified_diff(live, text, "live version", "pending draft")}
+            "diff": unified_diff(normalized(live), text, "live version", "pending draft")}
 
 
 def render_form(article, values, *, errors=None, preview=None, conflict=None, base_hash=None,
