@@ -9,9 +9,12 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from app.accounts.commands import users_cli
     from app.content.commands import content_cli
+    from app.editor.commands import editor_cli
     from app.metrics.commands import report_cli
     from app.search.commands import index_cli, search_cli
+    from app.tasks import tasks_cli
     from app.tickets.commands import tickets_cli
 
-    for group in (content_cli, index_cli, tickets_cli, report_cli, search_cli, users_cli):
+    for group in (content_cli, index_cli, tickets_cli, report_cli, search_cli, users_cli,
+                  editor_cli, tasks_cli):
         app.cli.add_command(group)

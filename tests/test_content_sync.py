@@ -102,7 +102,7 @@ class Node:
         data = {"csrf_token": hidden["csrf_token"], "base_hash": base_hash or hidden.get(
             "base_hash", ""), "slug": "zebra-crossing", "journey": "getting-started",
                 "title": "Zebra crossing refunds", "summary": "Refunds at the zebra crossing.",
-                "body": body, "action": action}
+                "body": body, "action": action, "draft_hash": hidden.get("draft_hash", "")}
         return self.request(f"/editor/{slug or 'new'}", data)[0]
 
     def finds(self, words: str) -> bool:
@@ -169,7 +169,14 @@ def test_two_nodes_agree_within_seconds(cluster):
     assert node_a.save("zebra-crossing", body="Step one, then two.") == 302  # A saves first
     assert node_b.save("zebra-crossing", body="My change.", base_hash=stale) == 409
 
-    assert node_a.save("zebra-crossing", action="draft", body="Step one, then two.") == 302
+    # A draft of the live article saved on A waits beside it on B; readers keep the live text.
+    assert node_a.save("zebra-crossing", action="draft", body="Zebra stripes, drafted.") == 302
+    pending = node_b.content / "_drafts" / "getting-started" / "zebra-crossing.md"
+    assert seconds_until(pending.is_file) < AGREE_WITHIN
+    assert "Pending draft" in node_b.get("/editor/zebra-crossing")[1]
+    assert node_b.finds("zebra") and not node_b.finds("drafted")
+
+    assert node_a.save("zebra-crossing", action="unpublish", body="Step one, then two.") == 302
     unpublished = seconds_until(lambda: not node_b.finds("zebra"))
     print(f"unpublished on A, gone from B after {unpublished:.2f} s")
     assert unpublished < AGREE_WITHIN

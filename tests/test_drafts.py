@@ -48,7 +48,7 @@ def test_draft_is_hidden_until_published_then_unpublished(editor_app):
     assert reader.get("/articles/pause-pronto-plus", headers=BROWSER).status_code == 200
 
     unpublish = {**DRAFT, "base_hash": _base_hash(editor, "pause-pronto-plus"),
-                 "change_summary": "Plan paused for now"}
+                 "change_summary": "Plan paused for now", "action": "unpublish"}
     assert post(editor, "/editor/pause-pronto-plus", unpublish).status_code == 302
     assert "pause-pronto-plus" not in search_slugs(reader, "pause+pronto+plus")
     assert reader.get("/articles/pause-pronto-plus", headers=BROWSER).status_code == 404

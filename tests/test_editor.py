@@ -180,7 +180,7 @@ def test_the_editor_speaks_chinese(editor_app):
 
     page = client.get("/editor/cancel-a-booking", headers=BROWSER).get_data(as_text=True)
     for chinese in ("编辑：Cancel a booking", "反馈“没帮助”的读者", "内容已过时", "标题",
-                    "摘要（一句话，显示在搜索结果中）", "取消发布，存为草稿", "保存并发布",
+                    "摘要（一句话，显示在搜索结果中）", "取消发布", "保存并发布",
                     "添加图片", "从现在起重新计数", _zh_date(utcnow()),
                     'data-msg-uploading="正在上传…"', 'data-msg-too-large="图片太大了。"',
                     'data-msg-preview-live="（输入时自动更新）"'):
@@ -292,7 +292,7 @@ def test_english_editor_is_unchanged(editor_app):
     assert ">Review queue<" in listing and ">Getting started<" in listing and " views)" in listing
     page = client.get("/editor/cancel-a-booking", headers=BROWSER).get_data(as_text=True)
     for english in ("Edit: Cancel a booking", ">Save and publish<",
-                    "Unpublish: save as draft", "Add an image",
+                    ">Unpublish<", "Add an image",
                     'data-msg-uploading="Uploading…"', "Reset the counters from now"):
         assert english in page, english
     assert "编辑" not in page and "帮助文章" not in page

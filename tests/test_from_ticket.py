@@ -75,9 +75,10 @@ def test_publishing_a_draft_from_a_ticket_asks_about_personal_details(editor_app
     assert slug not in search_slugs(app.test_client(), "share+pronto+plus+family")
     assert post(editor, f"/editor/{slug}", {**form, "details_checked": "on"}).status_code == 302
     assert slug in search_slugs(app.test_client(), "share+pronto+plus+family")
-    # Pressed again: a second draft, never an overwrite.
+    # Pressed again: the article the ticket became, never a second draft or an overwrite.
     second = post(editor, f"/inbox/{reference}/article", {}, f"/inbox/{reference}")
-    assert f"/editor/{slug}-2?" in second.location
+    assert second.location.endswith(f"/editor/{slug}")
+    assert not list(content.glob(f"*/{slug}-2.md"))
     assert "draft:" not in next(content.glob(f"*/{slug}.md")).read_text(encoding="utf-8")
 
 
@@ -101,3 +102,24 @@ def test_an_address_in_the_subject_stays_out_of_title_and_slug():
     assert submission.fields["title"] == "Refund for [email] please"
     assert submission.slug == "refund-for-email-please"
     assert submission.journey == "refunds-and-after-sales" and submission.fields["draft"]
+
+
+def test_a_ticket_makes_at_most_one_draft_and_then_links_to_it(editor_app):
+    app, content = editor_app
+    reference, _, _ = open_ticket(app, **QUESTION)
+    solve(app, reference)
+    agent, _ = sign_in(app, "agent@pronto.test")
+    slug = "can-two-people-share-one-pronto-plus-plan"
+    assert post(agent, f"/inbox/{reference}/article", {}, f"/inbox/{reference}"
+                ).status_code == 302
+    page = agent.get(f"/inbox/{reference}", headers=BROWSER).get_data(as_text=True)
+    assert f"This ticket is already the article “{slug}”" in page
+    assert f"/inbox/{reference}/article" not in page  # the button is gone
+    again = post(agent, f"/inbox/{reference}/article", {}, f"/inbox/{reference}")
+    assert again.status_code == 302 and f"drafted={slug}" in again.location
+    admin, _ = sign_in(app, "admin@pronto.test")  # an editor too: sent to the draft itself
+    page = admin.get(f"/inbox/{reference}", headers=BROWSER).get_data(as_text=True)
+    assert f'href="/editor/{slug}"' in page
+    third = post(admin, f"/inbox/{reference}/article", {}, f"/inbox/{reference}")
+    assert third.status_code == 302 and third.location.endswith(f"/editor/{slug}")
+    assert [p.name for p in content.glob(f"*/{slug}*.md")] == [f"{slug}.md"]

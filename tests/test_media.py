@@ -24,7 +24,7 @@ def png_bytes(width: int = 2, height: int = 2) -> bytes:
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
-def upload(client, data: bytes, name: str, alt: str = "", json: bool = True):
+def upload(client, data: bytes, name: str, alt: str = "A screen", json: bool = True):
     headers = {**BROWSER, "Accept": "application/json"} if json else BROWSER
     return client.post("/editor/media", data={
         "csrf_token": csrf_token(client, "/editor/new"), "alt": alt,
@@ -55,6 +55,19 @@ def test_uploaded_image_is_stored_served_and_usable_in_an_article(editor_app):
     assert article.status_code == 302
     page = app.test_client().get("/articles/booking-screen-tour", headers=BROWSER)
     assert 'src="/media/booking-screen.png"' in page.get_data(as_text=True)
+
+
+def test_an_image_without_alt_text_is_refused_and_not_stored(editor_app):
+    app, content = editor_app
+    client, _ = sign_in(app, "editor@pronto.test")
+    for alt in ("", "  ", "[]"):
+        refused = upload(client, png_bytes(), "step.png", alt=alt)
+        assert refused.status_code == 400
+        assert refused.get_json()["error"] == "Describe the image for people who cannot see it."
+    assert not (content / "_media" / "step.png").exists()
+    page = upload(client, png_bytes(), "step.png", alt="", json=False)
+    assert page.status_code == 400
+    assert "Describe the image" in page.get_data(as_text=True)
 
 
 def test_upload_refuses_what_is_not_an_allowed_image(editor_app):

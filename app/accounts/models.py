@@ -16,8 +16,8 @@ ROLES = ("agent", "editor", "manager", "admin")
 PERMISSIONS = {
     "agent": {"inbox"},
     "editor": {"editor"},
-    "manager": {"dashboard", "reports", "inbox"},
-    "admin": {"inbox", "editor", "dashboard", "reports", "users", "tokens"},
+    "manager": {"dashboard", "reports", "inbox", "approve"},  # approve: publish a reviewed draft
+    "admin": {"inbox", "editor", "dashboard", "reports", "users", "approve", "tokens"},
 }
 
 

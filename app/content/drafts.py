@@ -35,3 +35,24 @@ def find_drafts(content_dir: Path, journey_slugs: set[str]) -> list[Article]:
         if item is not None and item.article.draft:
             drafts.append(item.article)
     return sorted(drafts, key=lambda article: article.title.lower())
+
+
+# A published article's pending draft: ``_drafts/<journey>/<slug>.md``. The loader skips
+# ``_`` folders, so readers and the index keep the live file until the draft is published;
+# the journal keeps it like any content file, so every node has the same pending draft.
+PENDING_DIR = "_drafts"
+
+
+def pending_path(content_dir: Path, journey: str, slug: str) -> Path:
+    return content_dir / PENDING_DIR / journey / f"{slug}.md"
+
+
+def find_pending(content_dir: Path, slug: str) -> Path | None:
+    """The pending draft of ``slug`` (in whichever journey it was saved), or None."""
+    found = sorted((content_dir / PENDING_DIR).glob(f"*/{slug}.md"))
+    return found[0] if found else None
+
+
+def pending_slugs(content_dir: Path) -> set[str]:
+    """Slugs that have a pending draft."""
+    return {path.stem for path in (content_dir / PENDING_DIR).glob("*/*.md")}

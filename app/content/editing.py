@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.content.drafts import find_pending, pending_path
 from app.content.fields import SLUG_PATTERN
 from app.content.frontmatter import parse_front_matter
 from app.content.journal import ContentConflict, ContentJournal, FilesOnly, relative
@@ -22,7 +23,7 @@ from app.content.writer import article_text, write_atomically
 from app.text import Text
 
 # Addresses of editor pages under /editor/: an article of that name could not be edited.
-RESERVED_SLUGS = frozenset({"new", "preview", "media", "review", "synonyms"})
+RESERVED_SLUGS = frozenset({"new", "preview", "media", "review", "synonyms", "approvals"})
 
 
 @dataclass
@@ -46,6 +47,29 @@ class SaveOutcome:
     @property
     def saved(self) -> bool:
         return self.article is not None
+
+
+def submission_from_text(slug: str, journey: str, text: str, base_hash: str | None,
+                         **changes: Any) -> Submission:
+    """A save of an article file's own text (publishing a pending draft, a scheduled change),
+    with ``changes`` to its front matter (``draft=None`` publishes it)."""
+    front = parse_front_matter(text)
+    fields = {**front.data, **changes}
+    return Submission(slug=slug, journey=journey, fields=fields, body=front.body,
+                      base_hash=base_hash)
+
+
+def normalized(text: str) -> str:
+    """``text`` as the editor would write it (key order, list style), so a diff against a
+    saved draft shows what changed rather than how a hand-written file was laid out."""
+    try:
+        front = parse_front_matter(text)
+    except ValueError:
+        return text
+    # The form writes the switches only when they are on.
+    data = {key: value for key, value in front.data.items()
+            if not (key in ("urgent", "draft") and value is False)}
+    return article_text(data, front.body)
 
 
 def file_hash(path: Path) -> str | None:
@@ -144,3 +168,71 @@ def save_article(
         old_path.unlink(missing_ok=True)  # the article moved to another journey
     outcome.article = article
     return outcome
+
+
+def save_pending(
+    submission: Submission,
+    *,
+    content_dir: Path,
+    journey_slugs: set[str],
+    known_slugs: set[str],
+    today: date | None = None,
+    journal: ContentJournal | None = None,
+) -> SaveOutcome:
+    """Keep ``submission`` as the pending draft of a published article, beside its live file.
+
+    Validated as if it were published; ``base_hash`` is the pending draft's hash when the
+    editor was opened (None: there was none), so two editors' drafts conflict as saves do."""
+    today = today or date.today()
+    fields = {**submission.fields, "draft": None}
+    text = article_text({**fields, "updated": today}, submission.body)
+    outcome = SaveOutcome(text=text)
+    if submission.journey not in journey_slugs:
+        outcome.errors["journey"] = [Text("Unknown journey '%(journey)s'.",
+                                          journey=submission.journey)]
+        return outcome
+    live_path = content_dir / submission.journey / f"{submission.slug}.md"
+    article, problems = check_article(text.encode(), live_path, content_dir, journey_slugs,
+                                      known_slugs - {submission.slug}, today)
+    errors = _errors_by_field(problems, text)
+    if article is None or errors:
+        outcome.errors = errors or {"body": [Text("The article is not valid.")]}
+        return outcome
+    old = find_pending(content_dir, submission.slug)
+    current = file_hash(old) if old else None
+    if current != submission.base_hash:
+        saved_now = old.read_text(encoding="utf-8") if old else ""
+        outcome.conflict_diff = unified_diff(saved_now, text, "saved meanwhile", "your version")
+        return outcome
+    path = pending_path(content_dir, submission.journey, submission.slug)
+    changes = [(relative(path, content_dir), text.encode("utf-8"),
+                current if old == path else None)]
+    if old is not None and old != path:
+        changes.append((relative(old, content_dir), None, current))
+    try:
+        (journal or FilesOnly()).record(changes)
+    except ContentConflict as conflict:
+        saved_now = (conflict.current or b"").decode("utf-8", "replace")
+        outcome.conflict_diff = unified_diff(saved_now, text, "saved meanwhile", "your version")
+        return outcome
+    write_atomically(path, text)
+    if old is not None and old != path:
+        old.unlink(missing_ok=True)
+    outcome.article = article
+    return outcome
+
+
+def discard_pending(content_dir: Path, slug: str, base_hash: str | None,
+                    journal: ContentJournal | None = None) -> bool:
+    """Delete the pending draft of ``slug`` if it is still the version ``base_hash`` names
+    (None: whatever it is); False when there was none or it changed meanwhile."""
+    path = find_pending(content_dir, slug)
+    current = file_hash(path) if path else None
+    if current is None or (base_hash is not None and base_hash != current):
+        return False
+    try:
+        (journal or FilesOnly()).record([(relative(path, content_dir), None, current)])
+    except ContentConflict:
+        return False
+    path.unlink(missing_ok=True)
+    return True

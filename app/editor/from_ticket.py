@@ -5,9 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from sqlalchemy import select
+
 from app.content.editing import RESERVED_SLUGS, SaveOutcome, Submission, save_article
 from app.content.fields import slugify
 from app.content.journal import ContentJournal
+from app.editor.models import Revision
+from app.editor.revisions import FROM_TICKET
+from app.extensions import db
 from app.tickets.models import Ticket
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -51,6 +56,12 @@ def ticket_submission(ticket: Ticket, journey_slugs: list[str], taken: set[str])
               "related": [ticket.article_slug] if ticket.article_slug in taken else []}
     return Submission(slug=slug_for(subject, ticket.reference, taken), journey=journey,
                       fields=fields, body=body, base_hash=None)
+
+
+def ticket_draft_slug(reference: str) -> str | None:
+    """The article a ticket was already turned into (its first revision says so), if any."""
+    return db.session.scalar(select(Revision.article_slug).where(
+        Revision.summary == FROM_TICKET.fill(reference=reference)).order_by(Revision.id).limit(1))
 
 
 def save_ticket_draft(ticket: Ticket, *, content_dir: Path, journey_slugs: list[str],

@@ -1,6 +1,7 @@
 """Saves that come from another system (the API's ``content:write``) take the editor's path:
-``save_article`` (validation, conflict on the base hash, the journal that informs every node),
-a revision with the author named, the index updated."""
+``workflow.save_and_record`` (``save_article``'s validation, conflict on the base hash and
+the journal that informs every node; the revisions; the index), with the token's name as the
+author of the revision."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import Any
 
 from app import helpcenter
 from app.content import Article
-from app.content.editing import SaveOutcome, Submission, file_hash, save_article
-from app.editor.articles import find_article, journey_slugs, known_slugs
-from app.editor.revisions import record_revision
+from app.content.editing import SaveOutcome, Submission, file_hash, submission_from_text
+from app.editor.articles import find_article
+from app.editor.revisions import history
+from app.editor.workflow import save_and_record
 
 FIELDS = ("title", "summary", "tags", "urgent", "review_by", "related", "lang",
           "translation_key", "draft")
@@ -25,14 +27,6 @@ class Published:
     revision_id: int | None = None
 
 
-def article_fields(article: Article) -> dict[str, Any]:
-    """An article's front matter as a submission carries it (unset flags left out)."""
-    return {"title": article.title, "summary": article.summary, "tags": list(article.tags),
-            "urgent": article.urgent or None, "review_by": article.review_by,
-            "related": list(article.related), "lang": article.lang,
-            "translation_key": article.translation_key, "draft": article.draft or None}
-
-
 def current_text(slug: str) -> tuple[Article, str, str] | None:
     """An article (published or draft), its file's text and hash, or None."""
     article = find_article(slug)
@@ -44,32 +38,32 @@ def current_text(slug: str) -> tuple[Article, str, str] | None:
     return article, path.read_text(encoding="utf-8"), file_hash(path) or ""
 
 
-def publish(slug: str, journey: str, fields: dict[str, Any], body: str, base_hash: str | None,
-            author: str, summary: str = "") -> Published:
-    """Create or update ``slug`` as an editor's save would, ``author`` named in its revision."""
-    center = helpcenter()
-    existing = find_article(slug)
-    submission = Submission(slug=slug, journey=journey,
-                            fields={key: fields.get(key) for key in FIELDS}, body=body,
-                            base_hash=base_hash)
-    outcome = save_article(submission, content_dir=center.content_dir,
-                           journey_slugs=journey_slugs(), existing=existing,
-                           known_slugs=known_slugs(), journal=center.journal)
+def _save(submission: Submission, existing: Article | None, author: str,
+          summary: str) -> Published:
+    outcome = save_and_record(submission, existing, summary, None, author)
     if not outcome.saved:
         return Published(outcome, existing is None)
     saved = outcome.article
-    revision = record_revision(saved.slug, saved.path, outcome.text, saved.content_hash,
-                               summary, None, author)
-    center.index_article(saved)  # a draft is taken out of the index instead
-    return Published(outcome, existing is None, file_hash(center.content_dir / saved.path),
-                     revision.id)
+    return Published(outcome, existing is None,
+                     file_hash(helpcenter().content_dir / saved.path),
+                     history(saved.slug)[0].id)
+
+
+def publish(slug: str, journey: str, fields: dict[str, Any], body: str, base_hash: str | None,
+            author: str, summary: str = "") -> Published:
+    """Create or update ``slug`` as an editor's save would, ``author`` named in its revision."""
+    submission = Submission(slug=slug, journey=journey,
+                            fields={key: fields.get(key) for key in FIELDS}, body=body,
+                            base_hash=base_hash)
+    return _save(submission, find_article(slug), author, summary)
 
 
 def unpublish(slug: str, base_hash: str | None, author: str, summary: str = "") -> Published | None:
-    """Make ``slug`` a draft again (out of the index, its file kept); None when unknown."""
-    article = find_article(slug)
-    if article is None:
+    """Make ``slug`` a draft again (out of the index, its file kept); None when unknown.
+    The file as it was at ``base_hash`` is what is unpublished: a change since is a conflict."""
+    found = current_text(slug)
+    if found is None:
         return None
-    fields = {**article_fields(article), "draft": True}
-    return publish(slug, article.journey, fields, article.body, base_hash, author,
-                   summary or "Unpublished")
+    article, text, _ = found
+    submission = submission_from_text(slug, article.journey, text, base_hash, draft=True)
+    return _save(submission, article, author, summary or "Unpublished")

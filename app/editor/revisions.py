@@ -16,11 +16,16 @@ from app.text import StoredText, Text
 NO_SUMMARY = Text("No summary")
 RESTORED = Text("Restored revision %(id)s")
 FROM_TICKET = Text("Draft from ticket %(reference)s")  # the first revision of such a draft
-SUMMARIES = StoredText(NO_SUMMARY, RESTORED, FROM_TICKET)
+BASELINE_SUMMARY = Text("Before the first change in the browser")
+PUBLISHED_DRAFT = Text("Published the pending draft")
+SCHEDULED_PUBLISH = Text("Published as scheduled by %(email)s")
+SCHEDULED_UNPUBLISH = Text("Unpublished as scheduled by %(email)s")
+APPROVED = Text("Approved by %(email)s and published")
+SUMMARIES = StoredText(NO_SUMMARY, RESTORED, FROM_TICKET, BASELINE_SUMMARY, PUBLISHED_DRAFT,
+                       SCHEDULED_PUBLISH, SCHEDULED_UNPUBLISH, APPROVED)
 
 # The synonyms file's revisions share the table under a key no article slug can take.
 SYNONYMS_KEY = "_synonyms"
-BASELINE_SUMMARY = "Before the first change in the browser"
 OUTSIDE_SUMMARY = "Changed outside the browser"
 
 
@@ -32,6 +37,11 @@ def record_revision(slug: str, path: str, text: str, content_hash: str, summary:
     db.session.add(revision)
     db.session.commit()
     return revision
+
+
+def has_revisions(slug: str) -> bool:
+    return db.session.scalar(select(Revision.id).where(Revision.article_slug == slug)
+                             .limit(1)) is not None
 
 
 def history(slug: str) -> list[Revision]:

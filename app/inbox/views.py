@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from app import helpcenter
 from app.accounts.access import permission_required
-from app.editor.articles import known_slugs
-from app.editor.from_ticket import save_ticket_draft
+from app.editor.articles import find_article, known_slugs
+from app.editor.from_ticket import save_ticket_draft, ticket_draft_slug
 from app.editor.models import ReviewRequest
 from app.editor.review import CAUSES, ReviewError, request_review
 from app.editor.revisions import FROM_TICKET, record_revision
@@ -112,6 +112,11 @@ def turn_into_article(reference: str):
         return _ticket_page(found, error=Text("Only a solved ticket can become an article: "
                                               "its answer is what the article needs."),
                             status=409)
+    made = ticket_draft_slug(found.reference)
+    if made and find_article(made) is not None:  # one draft per ticket: go to it
+        if current_user.can("editor"):
+            return redirect(url_for("editor.edit", slug=made))
+        return redirect(url_for("inbox.ticket", reference=reference, drafted=made))
     center = helpcenter()
     outcome = save_ticket_draft(found, content_dir=center.content_dir,
                                 journey_slugs=[j.slug for j in center.journeys()],

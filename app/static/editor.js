@@ -77,6 +77,8 @@
       body.value = body.value.slice(0, at) + line + body.value.slice(at);
       status.textContent = say(upload, "msgAdded", "Added to the article:") + " " + answer.markdown;
       upload.reset();
+      body.focus();
+      body.setSelectionRange(at + line.length, at + line.length);
       refreshPreview();
     } catch (error) {
       // Never leave the page: the article being written is not saved yet.
@@ -84,6 +86,47 @@
       status.textContent = say(upload, "msgNotSent",
         "The image could not be sent. Check the connection and try again.");
     }
+  });
+
+  // An image dropped or pasted into the text goes to the upload form: its alt text is
+  // required, so the editor describes it first (or it is sent at once if described already).
+  const fileInput = document.getElementById("image");
+  const alt = document.getElementById("alt");
+  function takeImage(file) {
+    if (!file || !file.type.startsWith("image/") || !fileInput) return false;
+    const transfer = new DataTransfer();
+    transfer.items.add(file);
+    fileInput.files = transfer.files;
+    status.hidden = false;
+    status.classList.remove("error");
+    if (alt && alt.value.trim()) {
+      upload.requestSubmit();
+    } else {
+      status.textContent = say(upload, "msgDescribe",
+        "Describe the image, then press Upload: it is added where the text cursor is.");
+      if (alt) alt.focus();
+    }
+    return true;
+  }
+  body.addEventListener("dragover", function (event) {
+    if (event.dataTransfer && Array.from(event.dataTransfer.types).includes("Files")) {
+      event.preventDefault();
+      body.classList.add("dragging");
+    }
+  });
+  body.addEventListener("dragleave", function () { body.classList.remove("dragging"); });
+  body.addEventListener("drop", function (event) {
+    body.classList.remove("dragging");
+    const file = event.dataTransfer && event.dataTransfer.files[0];
+    if (file && file.type.startsWith("image/")) {
+      event.preventDefault();
+      takeImage(file);
+    }
+  });
+  body.addEventListener("paste", function (event) {
+    const items = Array.from((event.clipboardData && event.clipboardData.items) || []);
+    const item = items.find((i) => i.kind === "file" && i.type.startsWith("image/"));
+    if (item && takeImage(item.getAsFile())) event.preventDefault();
   });
 
   function uploadError(code, answer) {

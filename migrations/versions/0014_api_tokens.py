@@ -1,7 +1,7 @@
 """API tokens for the integration endpoints (hashed secrets, scopes, expiry, last use).
 
 Revision ID: 0014_api_tokens
-Revises: 0012_entry_funnels
+Revises: 0015_editor_workflow (after the editor workflow, merged first)
 """
 import sqlalchemy as sa
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 revision = "0014_api_tokens"
-down_revision = "0012_entry_funnels"
+down_revision = "0015_editor_workflow"
 branch_labels = None
 depends_on = None
 
