@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from app.events import models as _events  # noqa: F401  (register tables with SQLAlchemy)
     from app.metrics import models as _metrics  # noqa: F401
     from app.tickets import models as _tickets  # noqa: F401
+    from app.tokens import models as _tokens  # noqa: F401
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -49,8 +50,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # A missing, damaged or outdated index is rebuilt before the first request is served.
     app.before_request(center.ensure_ready)
 
-    from app import cli, cross_origin, errors, i18n, input_guard, ratelimit, security
-    from app.api import api
+    from app import cli, cross_origin, errors, i18n, input_guard, ratelimit, security, tokens
+    from app.api import api, integration, openapi, reference
     from app.auth import auth
     from app.content import sync as content_sync
     from app.dashboard import dashboard
@@ -67,8 +68,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(dashboard)
     app.register_blueprint(editor)
     app.register_blueprint(inbox_blueprint)
-    app.register_blueprint(api)
-    csrf.exempt(api)  # JSON-only endpoints: see app/api/views.py for why that is safe
+    openapi.init_app(app, [api, integration])  # the API's blueprints, described by their schemas
+    app.register_blueprint(reference)
+    csrf.exempt(api)  # JSON-only endpoints: see app/api/writes.py for why that is safe
+    csrf.exempt(integration)  # no cookie: a bearer token, which no other page can send
+    tokens.init_app(app)
     app.extensions["tickets"] = TicketDesk(app)
     session_web.init_app(app)
     i18n.init_app(app)

@@ -12,7 +12,7 @@ CONTENT_SECURITY_POLICY = (
 
 # Pages with private data: never kept by a browser or a shared cache (the back button after
 # signing out on a shared computer, a proxy between office and site).
-PRIVATE_BLUEPRINTS = {"editor", "dashboard", "inbox", "auth"}
+PRIVATE_BLUEPRINTS = {"editor", "dashboard", "inbox", "auth", "tokens"}
 PRIVATE_ENDPOINTS = {"site.ticket_status"}
 HSTS = "max-age=31536000; includeSubDomains"
 

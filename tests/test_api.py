@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import BROWSER
+
 
 def test_search_returns_ranked_results_with_snippets(client):
     body = client.get("/api/v1/search?q=reset+password&limit=3").get_json()
@@ -80,3 +82,54 @@ def test_healthz_reports_index_and_database(client):
     assert body["ok"] is True
     assert body["index"]["articles"] >= 36
     assert body["database"]["ok"] is True
+
+
+def test_articles_list_filters_by_journey_language_and_date_a_page_at_a_time(client):
+    every = client.get("/api/v1/articles?per_page=100").get_json()
+    assert every["total"] == len(every["articles"]) >= 36
+    journey = client.get("/api/v1/articles?journey=orders-and-payments&per_page=100").get_json()
+    assert 0 < journey["total"] < every["total"]
+    assert {a["journey"] for a in journey["articles"]} == {"orders-and-payments"}
+    chinese = client.get("/api/v1/articles?lang=zh&per_page=100").get_json()
+    slugs = {a["slug"] for a in chinese["articles"]}
+    assert "cancel-an-order-zh" in slugs and "cancel-an-order" not in slugs  # one version each
+    dated = [a["updated"] for a in every["articles"] if a["updated"]]
+    newest = max(dated)
+    recent = client.get(f"/api/v1/articles?updated_since={newest}&per_page=100").get_json()
+    assert recent["articles"] and all(a["updated"] >= newest for a in recent["articles"])
+    first, second = (client.get(f"/api/v1/articles?per_page=5&page={n}").get_json()
+                     for n in (1, 2))
+    assert len(first["articles"]) == 5 and first["articles"] != second["articles"]
+    assert [a["slug"] for a in first["articles"] + second["articles"]] == \
+        [a["slug"] for a in every["articles"][:10]]
+
+
+def test_article_detail_lists_its_translations(client):
+    body = client.get("/api/v1/articles/cancel-an-order").get_json()
+    assert body["translations"]["zh"]["slug"] == "cancel-an-order-zh"
+    assert body["translations"]["zh"]["url"] == "/articles/cancel-an-order-zh"
+    assert "en" not in body["translations"]  # its own language is the article itself
+
+
+def test_journeys_in_display_order_with_counts(client):
+    body = client.get("/api/v1/journeys").get_json()
+    assert [j["slug"] for j in body["journeys"]][:1] and body["lang"] == "en"
+    assert all(j["articles"] > 0 and j["url"].startswith("/journeys/") for j in body["journeys"])
+
+
+def test_ticket_status_needs_its_token(make_app):
+    app = make_app()
+    client = app.test_client()
+    made = client.post("/api/v1/tickets", json={
+        "email": "sam@example.com", "subject": "Refund not received",
+        "description": "I returned the lamp two weeks ago."}, headers=BROWSER).get_json()
+    reference, token = made["status_url"].split("/tickets/")[1].split("?token=")
+    status = client.get(f"/api/v1/tickets/{reference}?token={token}")
+    assert status.status_code == 200
+    body = status.get_json()
+    assert (body["reference"], body["status"], body["subject"]) == (
+        reference, "open", "Refund not received")
+    assert body["response_target_minutes"] == 60  # P2
+    wrong = client.get(f"/api/v1/tickets/{reference}?token=nope")
+    assert wrong.status_code == 404
+    assert client.get(f"/api/v1/tickets/{reference}").status_code == 400

@@ -17,7 +17,7 @@ PERMISSIONS = {
     "agent": {"inbox"},
     "editor": {"editor"},
     "manager": {"dashboard", "reports", "inbox", "approve"},  # approve: publish a reviewed draft
-    "admin": {"inbox", "editor", "dashboard", "reports", "users", "approve"},
+    "admin": {"inbox", "editor", "dashboard", "reports", "users", "approve", "tokens"},
 }
 
 

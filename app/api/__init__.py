@@ -1,7 +1,16 @@
-"""JSON API, version 1: the blueprint; routes live in views.py."""
+"""JSON API, version 1: the blueprints. ``api`` holds the endpoints the OpenAPI document
+describes: views.py (reading), writes.py (votes, tickets); ``reference`` serves that document
+and its reference page (reference.py), which are not endpoints of the API themselves."""
 
 from flask import Blueprint
 
-api = Blueprint("api", __name__, url_prefix="/api/v1")
+from app.api.openapi import ApiBlueprint
 
-from app.api import views  # noqa: E402,F401  (routes register on import)
+api = ApiBlueprint("api", __name__, url_prefix="/api/v1",
+                   description="Public endpoints: no token needed.")
+integration = ApiBlueprint("integration", __name__, url_prefix="/api/v1",
+                           description="Integration endpoints: an API token with the scope "
+                                       "each names (`Authorization: Bearer …`).")
+reference = Blueprint("api_reference", __name__, url_prefix="/api/v1")
+
+from app.api import integration_routes, reference_views, views, writes  # noqa: E402,F401,I001
