@@ -23,7 +23,7 @@ from app.i18n import current_language
 from app.search import QueryError
 from app.search.searcher import MAX_PAGE_SIZE
 from app.search.suggest import DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS
-from app.sessions.web import COOKIE_NAME, current_session_id
+from app.sessions.web import COOKIE_NAME, current_session_id, widget_session
 from app.tickets.service import (
     IdempotencyConflict,
     RateLimited,
@@ -83,7 +83,8 @@ def search():
         return error_response(400, str(error))
     # Searches from our own pages (which carry the session cookie) are counted; the contact
     # form's live suggestions are not, they would count every half-typed word.
-    if request.cookies.get(COOKIE_NAME) and request.args.get("source") != "contact" and page == 1:
+    counted = request.cookies.get(COOKIE_NAME) or widget_session()
+    if counted and request.args.get("source") != "contact" and page == 1:
         session_id = current_session_id()
         if session_id:
             recorder.record_search(session_id, results.query, journey, results.total, "api",
@@ -141,6 +142,9 @@ def article(slug: str):
     found = helpcenter().catalog.get(slug)
     if found is None:
         return error_response(404, f"No article with slug {slug!r}.")
+    if widget_session():  # read in the widget: a view, as on the site
+        recorder.record_article_view(current_session_id(), found.slug, found.journey,
+                                     request.args.get("source", "api"), lang=current_language())
     return jsonify({
         "slug": found.slug,
         "title": found.title,
