@@ -37,7 +37,7 @@ def widget_session():
         return error_response(400, message, fields={"context": message})
     token, session = tokens.issue(current_app.config["SECRET_KEY"], context)
     row = touch(session.session_id, utcnow())
-    row.channel, row.context = session.channel, context
+    row.channel, row.page_context = session.channel, context
     db.session.commit()
     return jsonify({"token": token, "header": tokens.HEADER, "context": context,
                     "expires_in": int(tokens.TOKEN_LIFETIME.total_seconds())}), 201

@@ -74,8 +74,8 @@ def _stamp_channel(session: Session, flush_context, instances) -> None:
         return
     channel, context = request_channel()
     for row in session.new:
-        if hasattr(row, "channel") and hasattr(row, "context") and row.channel is None:
-            row.channel, row.context = channel, row.context or context
+        if hasattr(row, "page_context") and row.channel is None:
+            row.channel, row.page_context = channel, row.page_context or context
 
 
 def init_app(app: Flask) -> None:
