@@ -60,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from app.sessions import web as session_web
     from app.site import site
     from app.tickets.desk import TicketDesk
+    from app.widget import widget
 
     app.register_blueprint(site)
     app.register_blueprint(health)
@@ -68,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(editor)
     app.register_blueprint(inbox_blueprint)
     app.register_blueprint(api)
+    app.register_blueprint(widget)
     csrf.exempt(api)  # JSON-only endpoints: see app/api/views.py for why that is safe
     app.extensions["tickets"] = TicketDesk(app)
     session_web.init_app(app)
