@@ -18,7 +18,7 @@ from app.widget.contexts import (
     load_contexts,
     parse_contexts,
 )
-from tests.conftest import BROWSER
+from tests.conftest import BROWSER, post, sign_in
 
 SHOP = "http://127.0.0.1:8765"
 EVIL = "http://evil.example"
@@ -253,3 +253,41 @@ def test_widget_js_is_small_carries_both_languages_and_no_outside_address(app):
 def test_the_demo_shop_page_carries_the_tag(app):
     html = app.test_client().get("/demo/shop").get_data(as_text=True)
     assert 'src="http://localhost/widget.js" data-context="checkout"' in html
+
+
+# Editors change the contexts in the browser ------------------------------------------------
+
+def _base_hash(page: str) -> str:
+    return page.split('name="base_hash" value="')[1].split('"')[0]
+
+
+def test_an_editor_changes_a_context_and_the_widget_suggests_it(editor_app):
+    app, content = editor_app
+    editor, _ = sign_in(app, "editor@pronto.test")
+    page = editor.get("/editor/contexts", headers=BROWSER).get_data(as_text=True)
+    assert "checkout:" in page
+    text = "refunds:\n  articles: [refund-timelines, request-a-refund]\n"
+    saved = post(editor, "/editor/contexts", {"text": text, "base_hash": _base_hash(page)},
+                 "/editor/contexts")
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("saved=1")
+    assert (content / "_contexts.yml").read_text(encoding="utf-8") == text
+    answer = app.test_client().get("/api/v1/contexts/refunds?lang=en").get_json()
+    assert [a["slug"] for a in answer["articles"]] == ["refund-timelines", "request-a-refund"]
+
+
+def test_a_broken_context_or_a_stale_page_saves_nothing(editor_app):
+    app, content = editor_app
+    before = (content / "_contexts.yml").read_text(encoding="utf-8")
+    editor, _ = sign_in(app, "editor@pronto.test")
+    page = editor.get("/editor/contexts", headers=BROWSER).get_data(as_text=True)
+    broken = post(editor, "/editor/contexts", {"text": "checkout:\n  articles: [gone]\n",
+                                               "base_hash": _base_hash(page)}, "/editor/contexts")
+    assert broken.status_code == 400
+    assert "_contexts.yml, line 2: checkout: no article &#39;gone&#39;" in broken.get_data(
+        as_text=True)
+    stale = post(editor, "/editor/contexts", {"text": "x:\n  tags: [a]\n", "base_hash": "0"},
+                 "/editor/contexts")
+    assert stale.status_code == 409
+    assert (content / "_contexts.yml").read_text(encoding="utf-8") == before
+    agent, _ = sign_in(app, "agent@pronto.test")
+    assert agent.get("/editor/contexts", headers=BROWSER).status_code == 403

@@ -4,4 +4,10 @@ from flask import Blueprint
 
 editor = Blueprint("editor", __name__, url_prefix="/editor")
 
-from app.editor import queue_views, synonyms_views, tools, views  # noqa: E402,F401  (routes register on import)
+from app.editor import (  # noqa: E402,F401  (routes register on import)
+    contexts_views,
+    queue_views,
+    synonyms_views,
+    tools,
+    views,
+)
