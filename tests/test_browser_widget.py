@@ -122,6 +122,7 @@ def test_the_widget_helps_on_a_listed_shop_and_records_under_its_channel(browser
     dialog.get_by_label("Your email address").fill("sam@example.com")
     dialog.get_by_label("Subject").fill("Refund not received")
     dialog.get_by_label("What happened?").fill("I returned the lamp two weeks ago.")
+    dialog.get_by_role("heading", name="These articles may answer it").wait_for()
     dialog.get_by_role("button", name="Send request").click()
     reference = dialog.get_by_text("Your reference is HC-")
     reference.wait_for()
@@ -169,3 +170,29 @@ def test_on_a_shop_that_is_not_listed_help_is_unavailable_and_nothing_is_recorde
     context.close()
     for model in (HelpSession, Event, Vote, Ticket):
         assert count(app, model) == 0
+
+
+def test_the_demo_shop_speaks_chinese_and_keeps_its_styles_under_the_sites_csp(browser, app):
+    served = serve(app)
+    help_url = next(served)
+    context, page = new_page(browser, {"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(help_url + "/demo/shop?lang=zh")
+    button = page.get_by_role("button", name="帮助", exact=True)
+    button.wait_for()
+    assert button.evaluate("b => getComputedStyle(b).position") == "fixed"  # styles applied
+    button.click()
+    dialog = page.get_by_role("dialog", name="帮助中心")
+    dialog.get_by_role("heading", name="与本页相关的文章").wait_for()
+    dialog.get_by_role("button", name="付款失败、银行卡被拒怎么办").wait_for()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")  # focus stays inside the panel
+    assert page.evaluate("document.querySelector('[data-help-widget]').shadowRoot"
+                         ".activeElement.closest('[role=dialog]') !== null")
+    page.keyboard.press("Escape")
+    assert dialog.is_hidden()
+    assert errors == []
+    context.close()
+    served.close()

@@ -29,6 +29,7 @@ STRINGS = {
     "email": Text("Your email address"),
     "subject": Text("Subject"),
     "description": Text("What happened?"),
+    "maybe": Text("These articles may answer it"),
     "send": Text("Send request"),
     "sent": Text("We have your request. Your reference is %(reference)s."),
     "status": Text("Follow its status"),

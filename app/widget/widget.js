@@ -272,6 +272,21 @@
     field(form, "subject", T.subject, "input", "text");
     field(form, "description", T.description, "textarea");
     form.appendChild(el("button", { type: "submit", "class": "primary" }, T.send));
+    var hints = el("div", { "class": "hints" });
+    form.insertBefore(hints, form.querySelector(".primary"));
+    form.addEventListener("input", function (event) {
+      if (event.target.name !== "subject" && event.target.name !== "description") return;
+      clearTimeout(timer);
+      var text = (form.elements.subject.value + " " + form.elements.description.value).trim();
+      timer = setTimeout(function () {
+        if (text.length < 3) { hints.textContent = ""; return; }
+        // source=contact: live help while writing is not counted as a search
+        api("GET", "/search?" + q("q", text.slice(0, 200)) + "&" + langArg() +
+            "&limit=3&source=contact").then(function (json) {
+          hints.replaceChildren(json.results.length ? list(T.maybe, json.results, "contact") : "");
+        }).catch(function () {});
+      }, 400);
+    });
     var slug = article && article.slug, key = "widget-" + Date.now() + "-" +
       Math.random().toString(36).slice(2);
     form.addEventListener("submit", function (event) {
