@@ -80,3 +80,17 @@ def test_report_deflection_filters_the_split_by_channel_and_context(mixed_app):
     assert "By channel and context" in table and "widget" not in table.split("By channel")[1]
     refused = runner.invoke(args=["report", "deflection", "--channel", "mail"])
     assert refused.exit_code == 2
+
+
+def test_the_agent_sees_where_a_widget_ticket_came_from(mixed_app):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.tickets.models import Ticket
+
+    with mixed_app.app_context():
+        reference = db.session.scalar(select(Ticket.reference))
+    client, _ = sign_in(mixed_app, "boss@pronto.test")
+    html = client.get(f"/inbox/{reference}", headers=BROWSER).get_data(as_text=True)
+    assert "<dt>Channel</dt><dd>Widget · checkout</dd>" in html
+    assert "Payment declined at checkout" in html
