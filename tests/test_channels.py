@@ -94,3 +94,16 @@ def test_the_agent_sees_where_a_widget_ticket_came_from(mixed_app):
     html = client.get(f"/inbox/{reference}", headers=BROWSER).get_data(as_text=True)
     assert "<dt>Channel</dt><dd>Widget · checkout</dd>" in html
     assert "Payment declined at checkout" in html
+
+
+def test_the_handoff_text_says_the_ticket_came_from_the_widget(mixed_app):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.tickets.models import Ticket
+
+    with mixed_app.app_context():
+        reference = db.session.scalar(select(Ticket.reference))
+    result = mixed_app.test_cli_runner().invoke(args=["tickets", "show", reference])
+    assert "Came from: widget on checkout" in result.output
+    assert "read: Payment declined at checkout (voted: did NOT solve it)" in result.output
