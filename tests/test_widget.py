@@ -162,6 +162,14 @@ def test_no_session_for_an_origin_that_is_not_listed_or_not_named(shop_app, head
         assert db.session.scalars(select(HelpSession)).all() == []
 
 
+def test_widget_sessions_are_rate_limited_per_client(make_app):
+    app = make_app(KB_ALLOWED_ORIGINS=SHOP, KB_RATELIMIT_WIDGET_SESSIONS="2 per hour")
+    client = app.test_client()
+    assert [start(client).status_code for _ in range(3)] == [201, 201, 429]
+    with app.app_context():
+        assert len(db.session.scalars(select(HelpSession)).all()) == 2
+
+
 def test_the_help_centre_itself_may_start_a_widget_session(shop_app):
     response = start(shop_app.test_client(), origin="http://localhost")
     assert response.status_code == 201
