@@ -14,6 +14,7 @@ STRINGS = {
     "search": Text("Search help articles"),
     "suggested": Text("Suggested for this page"),
     "results": Text("Results"),
+    "count": Text("%(count)s articles"),
     "no_results": Text("No articles match; try other words or contact us."),
     "loading": Text("Loading…"),
     "unavailable": Text("Help is not available on this page."),

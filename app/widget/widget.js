@@ -46,6 +46,7 @@
     ".vote{border-top:1px solid #ddd;margin-top:14px;padding-top:10px}" +
     "fieldset{border:0;padding:0;margin:6px 0}fieldset label{font-weight:400}" +
     "fieldset input{width:auto;margin-right:6px}mark{background:#fde68a}" +
+    ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}" +
     "@media (max-width:480px){.panel{inset:0;width:auto;max-height:none;border-radius:0}}";
 
   var host = document.createElement("div");
@@ -61,10 +62,11 @@
     '<div class="panel" role="dialog" aria-modal="true" hidden>' +
     '<header><button type="button" class="back" hidden>&larr;</button>' +
     '<h2 id="hw-title"></h2><button type="button" class="close">&times;</button></header>' +
-    '<div class="body" aria-live="polite"></div></div>';
+    '<div class="body"></div><p class="sr" role="status"></p></div>';
   if (sheet) root.adoptedStyleSheets = [sheet];
   var launch = root.querySelector(".launch"), panel = root.querySelector(".panel");
   var body = root.querySelector(".body"), back = root.querySelector(".back");
+  var live = root.querySelector(".sr");
   launch.textContent = "? " + T.button;
   launch.setAttribute("aria-label", T.button);
   panel.setAttribute("aria-labelledby", "hw-title");
@@ -131,6 +133,8 @@
     });
     box.appendChild(ul);
     if (!items.length) box.appendChild(el("p", null, T.no_results));
+    // Announced once, instead of the whole panel being a live region.
+    live.textContent = items.length ? T.count.replace("%(count)s", items.length) : T.no_results;
     return box;
   }
 
