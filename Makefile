@@ -65,6 +65,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.dashboard
 	$(BIN)/python -m benchmarks.memory
 	$(BIN)/python -m benchmarks.api
+	$(BIN)/python -m benchmarks.widget
 
 # Mixed traffic with locust against gunicorn + PostgreSQL, then an exactly-once check of every
 # acknowledged vote and ticket (docs/reliability.md). LOAD_ARGS="--users 50 --seconds 60".

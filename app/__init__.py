@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from app.sessions import web as session_web
     from app.site import site
     from app.tickets.desk import TicketDesk
+    from app.widget import widget
 
     app.register_blueprint(site)
     app.register_blueprint(health)
@@ -73,6 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api)  # JSON-only endpoints: see app/api/writes.py for why that is safe
     csrf.exempt(integration)  # no cookie: a bearer token, which no other page can send
     tokens.init_app(app)
+    app.register_blueprint(widget)
     app.extensions["tickets"] = TicketDesk(app)
     session_web.init_app(app)
     i18n.init_app(app)

@@ -58,6 +58,7 @@ DEFAULTS: dict[str, Any] = {
     "KB_RATELIMIT_TICKETS": "20 per hour",
     "KB_RATELIMIT_SEARCH": "300 per minute",
     "KB_RATELIMIT_SIGNIN": "30 per minute",
+    "KB_RATELIMIT_WIDGET_SESSIONS": "60 per hour",
     "KB_TRUSTED_PROXIES": 0,
     "KB_CONTENT_SOURCE": "files",
     "KB_ALLOWED_ORIGINS": "",
@@ -74,7 +75,7 @@ _WORD_LIST_KEYS = {"KB_LANGUAGES"}
 _SWITCH_KEYS = {"KB_SEARCH_LEARNING", "KB_SEARCH_EMBEDDINGS", "KB_RATELIMIT_ENABLED",
                 "KB_TICKET_ACK_MAIL", "KB_PRELOAD_MODELS"}
 _RATE_KEYS = {"KB_RATELIMIT_VOTES", "KB_RATELIMIT_VOTES_PER_ARTICLE", "KB_RATELIMIT_TICKETS",
-              "KB_RATELIMIT_SEARCH", "KB_RATELIMIT_SIGNIN"}
+              "KB_RATELIMIT_SEARCH", "KB_RATELIMIT_SIGNIN", "KB_RATELIMIT_WIDGET_SESSIONS"}
 _SWITCH_WORDS = {"on": True, "1": True, "true": True, "yes": True,
                  "off": False, "0": False, "false": False, "no": False}
 

@@ -21,7 +21,7 @@ from app.text import Text
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 ALLOWED_METHODS = "GET, POST"
-ALLOWED_HEADERS = "Content-Type, Idempotency-Key"
+ALLOWED_HEADERS = "Content-Type, Idempotency-Key, X-Help-Session"
 PREFLIGHT_CACHE_SECONDS = 600
 
 
@@ -50,6 +50,11 @@ def own_origin() -> str:
 
 def _listed(origin: str | None) -> bool:
     return bool(origin) and origin.lower() in current_app.config["KB_ALLOWED_ORIGINS"]
+
+
+def is_allowed_origin(origin: str | None) -> bool:
+    """This site itself or a listed origin (a request without ``Origin`` is neither)."""
+    return bool(origin) and (origin.lower() == own_origin() or _listed(origin))
 
 
 def check_origin() -> Response | tuple | None:

@@ -44,6 +44,8 @@ ROUTE_LIMITS = {
     "site.submit_contact": ("POST", (("tickets", client_key),)),
     "api.search": ("GET", (("search", client_key),)),
     "api.suggest": ("GET", (("search", client_key),)),  # one budget for typing and searching
+    "api.context_articles": ("GET", (("search", client_key),)),
+    "api.widget_session": ("POST", (("widget_sessions", client_key),)),
     "auth.login": ("POST", (("signin", client_key),)),
 }
 

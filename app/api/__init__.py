@@ -1,5 +1,6 @@
 """JSON API, version 1: the blueprints. ``api`` holds the endpoints the OpenAPI document
-describes: views.py (reading), writes.py (votes, tickets); ``reference`` serves that document
+describes: views.py (reading), writes.py (votes, tickets), contexts.py and widget_session.py
+(the help widget); ``reference`` serves that document
 and its reference page (reference.py), which are not endpoints of the API themselves."""
 
 from flask import Blueprint
@@ -13,4 +14,11 @@ integration = ApiBlueprint("integration", __name__, url_prefix="/api/v1",
                                        "each names (`Authorization: Bearer …`).")
 reference = Blueprint("api_reference", __name__, url_prefix="/api/v1")
 
-from app.api import integration_routes, reference_views, views, writes  # noqa: E402,F401,I001
+from app.api import (  # noqa: E402,F401,I001  (routes register on import)
+    contexts,
+    integration_routes,
+    reference_views,
+    views,
+    widget_session,
+    writes,
+)

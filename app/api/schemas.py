@@ -75,6 +75,7 @@ class SearchArgs(Schema):
     limit = Whole(validate=between(1, MAX_PAGE_SIZE),
                   metadata={"description": "Results per page (default KB_SEARCH_PAGE_SIZE)."})
     page = Whole(load_default=1, validate=between(1, 1000))
+    lang = Str(validate=known_language, metadata={"description": LANG, "examples": ["en"]})
     source = Str(metadata={"description": "`contact`: live suggestions on a contact form, "
                                            "never counted as a search."})
 
@@ -85,6 +86,13 @@ class SuggestArgs(Schema):
              metadata={"examples": ["refu", "退"]})
     lang = Str(validate=known_language, metadata={"description": LANG, "examples": ["en"]})
     limit = Whole(load_default=DEFAULT_SUGGESTIONS, validate=between(1, MAX_SUGGESTIONS))
+
+
+class ArticleArgs(Schema):
+    lang = Str(validate=known_language, metadata={"description": LANG, "examples": ["en"]})
+    source = Str(validate=validate.Length(max=40), metadata={
+        "description": "Where the reader found the article (`search`, `context`…): recorded "
+                       "with the view when the call carries a widget session."})
 
 
 class ArticleListArgs(Schema):

@@ -14,7 +14,7 @@ from app.errors import error_response
 from app.events import recorder
 from app.i18n import current_language
 from app.search import QueryError
-from app.sessions.web import COOKIE_NAME, current_session_id
+from app.sessions.web import COOKIE_NAME, current_session_id, widget_session
 
 BAD_REQUEST = {"schema": s.ErrorBody, "description": "A parameter is wrong; `fields` names it."}
 NOT_FOUND = {"schema": s.ErrorBody, "description": "No such article."}
@@ -44,8 +44,8 @@ def search(args: dict[str, Any]):
     results = center.search(args["q"], journey, args["page"], limit, current_language())
     # Searches from our own pages (which carry the session cookie) are counted; the contact
     # form's live suggestions are not, they would count every half-typed word.
-    if request.cookies.get(COOKIE_NAME) and args.get("source") != "contact" \
-            and args["page"] == 1:
+    counted = request.cookies.get(COOKIE_NAME) or widget_session()
+    if counted and args.get("source") != "contact" and args["page"] == 1:
         session_id = current_session_id()
         if session_id:
             recorder.record_search(session_id, results.query, journey, results.total, "api",
@@ -107,9 +107,11 @@ def articles(args: dict[str, Any]):
 
 
 @api.get("/articles/<slug>")
+@api.arguments(s.ArticleArgs, location="query")
 @api.response(200, s.ArticleDetail)
+@api.alt_response(400, **BAD_REQUEST)
 @api.alt_response(404, **NOT_FOUND)
-def article(slug: str):
+def article(args: dict[str, Any], slug: str):
     """Read one article
 
     Its body as sanitised HTML, and the other languages it is written in.
@@ -117,4 +119,7 @@ def article(slug: str):
     found = helpcenter().catalog.get(slug)
     if found is None:
         return error_response(404, f"No article with slug {slug!r}.")
+    if widget_session():  # read in the widget: a view, as on the site
+        recorder.record_article_view(current_session_id(), found.slug, found.journey,
+                                     args.get("source") or "api", lang=current_language())
     return found

@@ -16,6 +16,7 @@ from app.content.near_copies import find_near_copies
 from app.content.problems import Problem
 from app.content.writer import write_bytes_atomically
 from app.search.synonyms import SYNONYMS_FILE, SynonymsError, load_synonyms
+from app.widget.contexts import CONTEXTS_FILE, ContextsError, check_references, load_contexts
 
 content_cli = AppGroup("content", help="Check and import Markdown help articles.")
 
@@ -36,11 +37,27 @@ def content_check(strict: bool) -> None:
     except SynonymsError as error:
         click.echo(str(error), err=True)
         errors += 1
+    errors += _check_contexts(content_dir, {a.slug for a in content.articles})
     drafts = len(content.articles) - len(content.published)
     click.echo(f"{len(content.articles)} articles usable ({drafts} drafts), {errors} errors, "
                f"{warnings} warnings")
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+def _check_contexts(content_dir: Path, slugs: set[str]) -> int:
+    """Print each problem of the widget's contexts file; how many there are."""
+    path = content_dir / CONTEXTS_FILE
+    try:
+        contexts = load_contexts(path)
+    except ContextsError as error:
+        click.echo(str(error), err=True)
+        return 1
+    journeys = {journey.slug for journey in helpcenter().journeys()}
+    problems = check_references(contexts, slugs, journeys, str(path))
+    for problem in problems:
+        click.echo(problem, err=True)
+    return len(problems)
 
 
 @content_cli.command("import")

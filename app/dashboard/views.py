@@ -29,6 +29,7 @@ from app.events.recorder import SEARCH_CLICKED
 from app.events.votes import NO_REASONS
 from app.extensions import db
 from app.i18n import current_language
+from app.metrics.channels import channel_split
 from app.metrics.deflection import ENOUGH_VIEWS, daily_figures
 from app.metrics.models import CounterReset
 from app.metrics.trends import hot_articles, hot_searches
@@ -107,7 +108,7 @@ def index():
         descending=descending, hot_searches=hot_searches(now), hot_articles=hot_articles(now),
         titles={a.slug: a.title for a in articles}, journey_titles=_journey_titles(),
         enough_views=ENOUGH_VIEWS, charts=_charts(data["daily"], gettext("all articles")),
-        **data,
+        channels=channel_split(period.start, period.end, lang=_lang()), **data,
     ), 400 if error or page_error else 200
 
 

@@ -5,6 +5,7 @@ from flask import Blueprint
 editor = Blueprint("editor", __name__, url_prefix="/editor")
 
 from app.editor import (  # noqa: E402,F401  (routes register on import)
+    contexts_views,
     history_views,
     queue_views,
     synonyms_views,

@@ -52,6 +52,9 @@ class HelpSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     visits: Mapped[int] = mapped_column(Integer, default=1)
+    # Where help was given (site, widget, api); the page context of the widget (``checkout``).
+    channel: Mapped[str] = mapped_column(String(10), default="site", server_default="site")
+    page_context: Mapped[str | None] = mapped_column(String(60))
 
 
 class Event(db.Model):
@@ -59,6 +62,7 @@ class Event(db.Model):
     __table_args__ = (
         Index("ix_events_name_occurred_at", "name", "occurred_at"),
         Index("ix_events_session_occurred_at", "session_id", "occurred_at"),
+        Index("ix_events_channel_context", "channel", "page_context"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -77,6 +81,9 @@ class Event(db.Model):
     source: Mapped[str | None] = mapped_column(String(20))
     # The interface language of the request (primary code: en, zh).
     lang: Mapped[str | None] = mapped_column(String(10))
+    # Where help was given (site, widget, api); the page context of the widget (``checkout``).
+    channel: Mapped[str] = mapped_column(String(10), default="site", server_default="site")
+    page_context: Mapped[str | None] = mapped_column(String(60))
 
 
 class Vote(db.Model):
@@ -96,4 +103,7 @@ class Vote(db.Model):
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Where help was given (site, widget, api); the page context of the widget (``checkout``).
+    channel: Mapped[str] = mapped_column(String(10), default="site", server_default="site")
+    page_context: Mapped[str | None] = mapped_column(String(60))
 

@@ -21,12 +21,22 @@ report_cli = AppGroup("report", help="Deflection reports.")
 @click.option("--journey", default=None, help="Only articles of this journey.")
 @click.option("--lang", default=None, help="Articles in this language; sessions, tickets and "
               "deflection in this interface language (docs/metrics.md).")
+@click.option("--channel", type=click.Choice(["site", "widget", "api"]), default=None,
+              help="Only help given through this channel in the split by channel and context.")
+@click.option("--context", default=None, help="Only this page context (e.g. checkout) in the "
+              "split by channel and context.")
 @click.option("--format", "output", type=click.Choice(["table", "csv", "json"]),
               default="table", show_default=True)
-def report_deflection(since: str, journey: str | None, lang: str | None, output: str) -> None:
-    """Per-article deflection table, worst resolution rate first, then site totals."""
+def report_deflection(since: str, journey: str | None, lang: str | None, channel: str | None,
+                      context: str | None, output: str) -> None:
+    """Per-article deflection table, worst resolution rate first, then site totals, then the
+    split by channel and context (filtered by --channel and --context)."""
+    import json
+
     from app.events.models import utcnow
     from app.metrics import report
+    from app.metrics.channels import as_table as channels_table
+    from app.metrics.channels import channel_split
     from app.metrics.deflection import article_metrics, site_metrics
 
     now = utcnow()
@@ -40,12 +50,17 @@ def report_deflection(since: str, journey: str | None, lang: str | None, output:
     rows = article_metrics(articles, start, now, journey=journey, language=lang, window=window,
                            threshold=config["KB_FLAG_THRESHOLD"])
     site = site_metrics(articles, start, now, lang=lang, window=window)
+    split = channel_split(start, now, channel=channel, context=context, lang=lang)
     if output == "csv":
         click.echo(report.as_csv(rows), nl=False)
     elif output == "json":
-        click.echo(report.as_json(rows, site))
+        data = json.loads(report.as_json(rows, site))
+        data["by_channel"] = [row.as_dict() for row in split]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         click.echo(report.as_table(rows, site))
+        click.echo("\nBy channel and context")
+        click.echo(channels_table(split), nl=False)
 
 
 @report_cli.command("weekly")

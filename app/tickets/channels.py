@@ -42,6 +42,9 @@ def ticket_text(payload: dict[str, Any]) -> str:
         lines.append(f"Order/account reference: {payload['order_reference']}")
     if payload.get("journey"):
         lines.append(f"Journey: {payload['journey']}")
+    if payload.get("channel") and payload["channel"] != "site":
+        where = f" on {payload['page_context']}" if payload.get("page_context") else ""
+        lines.append(f"Came from: {payload['channel']}{where}")
     lines += ["", payload["description"], "", "What the user already tried:"]
     context = payload.get("context") or {}
     for article in context.get("articles", []):

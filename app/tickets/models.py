@@ -38,6 +38,9 @@ class Ticket(db.Model):
                                                  index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Where help was given (site, widget, api); the page context of the widget (``checkout``).
+    channel: Mapped[str] = mapped_column(String(10), default="site", server_default="site")
+    page_context: Mapped[str | None] = mapped_column(String(60))
 
     updates: Mapped[list[TicketUpdate]] = relationship(
         back_populates="ticket", order_by="TicketUpdate.id", cascade="all, delete-orphan"

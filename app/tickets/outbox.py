@@ -47,6 +47,8 @@ def ticket_payload(ticket: Ticket) -> dict[str, Any]:
         "created_at": ticket.created_at.isoformat(),
         "context": ticket.context,
         "lang": ticket.lang,  # the interface language the user wrote in
+        "channel": ticket.channel,  # site, widget or api
+        "page_context": ticket.page_context,  # the widget's page context (checkout)
     }
 
 
