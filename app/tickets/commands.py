@@ -66,3 +66,41 @@ def _outbox(ticket):
     from app.tickets.models import OutboxMessage
 
     return db.session.scalars(select(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id))
+
+
+mail_cli = AppGroup("mail", help="Users' replies by mail, threaded onto their tickets.")
+
+
+@mail_cli.command("receive")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=2525, show_default=True, type=int)
+def mail_receive(host: str, port: int) -> None:
+    """Run the SMTP receiver for replies to KB_INBOUND_MAIL_ADDRESS until stopped."""
+    import threading
+
+    from app.tickets import receiver
+
+    try:
+        controller = receiver.start(current_app._get_current_object(), host, port)
+    except RuntimeError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(f"receiving replies for {current_app.config['KB_INBOUND_MAIL_ADDRESS']} "
+               f"on {host}:{port} (Ctrl+C stops)")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()
+
+
+@mail_cli.command("receive-file")
+@click.argument("path", type=click.File("rb"))
+def mail_receive_file(path) -> None:
+    """Thread one raw message (a file, or - for standard input) onto its ticket: for a
+    mail server's pipe transport (e.g. Postfix aliases "|flask --app wsgi mail receive-file -")."""
+    outcome = current_app.extensions["tickets"].receive_mail(path.read())
+    click.echo(f"{outcome.status} {outcome.reference or ''} {outcome.reason}".strip())
+    if outcome.status == "rejected":
+        sys.exit(1)
