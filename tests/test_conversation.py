@@ -4,6 +4,7 @@ when; the agent sees the whole thread in the inbox."""
 
 from __future__ import annotations
 
+import json
 import re
 import smtplib
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ from app.tickets.reply_address import (
     token_in,
 )
 from tests.conftest import BROWSER, add_staff, csrf_token, free_port, sign_in
+from tests.test_delivery import webhook_server  # noqa: F401,F811 - a fixture used below
 
 INBOUND = "support@help.pronto.test"
 QUESTION = {"email": "ana@example.com", "subject": "Where is my refund",
@@ -321,3 +323,30 @@ def test_the_inbox_shows_journey_titles_and_reason_words(desk_app):
             as_text=True).replace("&#39;", "'")
         assert all(word in html for word in words), (lang, words)
         assert "<dd>before-you-buy</dd>" not in html and "(didnt-answer)" not in html
+
+
+def test_the_webhook_hears_of_an_answer_and_the_cli_shows_the_thread(make_app, tmp_path,
+                                                                     webhook_server):  # noqa: F811
+    url, receiver = webhook_server
+    app = make_app(KB_TICKET_WEBHOOK_URL=url, KB_INBOUND_MAIL_ADDRESS=INBOUND)
+    user = app.test_client()
+    status_page = submit(user)
+    reference = reference_of(status_page)
+    fields = form_fields(user.get(status_page, headers=BROWSER).get_data(as_text=True))
+    user.post(f"/tickets/{reference}", data={**fields, "message": "Any news?"}, headers=BROWSER)
+    bodies = [json.loads(body) for _, body in receiver.received]
+    assert [body.get("event") for body in bodies] == [None, "ticket.customer_replied"]
+    assert bodies[1]["customer_reply"]["body"] == "Any news?"
+    assert bodies[1]["customer_reply"]["source"] == "web"
+
+    raw = tmp_path / "reply.eml"
+    raw.write_bytes(mail(reply_address(INBOUND, reply_token("test-secret", reference)),
+                         "By mail too.\n> quoted", message_id="<cli@example.com>"))
+    runner = app.test_cli_runner()
+    piped = runner.invoke(args=["mail", "receive-file", str(raw)])
+    assert piped.exit_code == 0 and piped.output.startswith(f"stored {reference}")
+    again = runner.invoke(args=["mail", "receive-file", str(raw)])
+    assert again.output.startswith("duplicate")
+    shown = runner.invoke(args=["tickets", "show", reference]).output
+    assert shown.index("Any news?") < shown.index("By mail too.")
+    assert "customer (mail)" in shown and "> quoted" not in shown

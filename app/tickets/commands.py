@@ -47,6 +47,7 @@ def tickets_list(status: str | None, limit: int) -> None:
 def tickets_show(reference: str) -> None:
     """One ticket: the message, the context (what the user tried) and delivery attempts."""
     from app.tickets.channels import ticket_text
+    from app.tickets.conversation import thread
     from app.tickets.outbox import ticket_payload
 
     ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference.upper()))
@@ -56,6 +57,10 @@ def tickets_show(reference: str) -> None:
     click.echo(f"Subject: {ticket.subject}\nStatus: {ticket.status}\n"
                f"Created: {ticket.created_at:%Y-%m-%d %H:%M} UTC")
     click.echo(ticket_text(ticket_payload(ticket)))
+    for entry in thread(ticket)[1:]:
+        who = {"support": entry.author or "support", "customer": f"customer ({entry.source})"
+               }.get(entry.kind, "event")
+        click.echo(f"\n{entry.at:%Y-%m-%d %H:%M} {who}:\n{entry.text}")
     for message in _outbox(ticket):
         error = f", last error: {message.last_error}" if message.last_error else ""
         click.echo(f"delivery via {message.channel}: {message.status}, "
