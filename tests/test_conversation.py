@@ -298,6 +298,18 @@ def test_the_provider_webhook_threads_raw_mail_and_refuses_forgeries(mail_desk):
     assert raw.status_code == 200 and raw.get_json()["status"] == "duplicate"
     refused = api.post("/api/v1/inbound-mail", data={"email": forged.decode()}, headers=headers)
     assert refused.get_json()["status"] == "rejected" and count(app, TicketMessage) == 1
+    long = mail(reply_address(INBOUND, reply_token("test-secret", reference)), "word " * 1500,
+                message_id="<w3@example.com>")
+    assert api.post("/api/v1/inbound-mail", data={"email": long.decode()},
+                    headers=headers).status_code == 201  # cut, not bounced
+    quoted_only = mail(reply_address(INBOUND, reply_token("test-secret", reference)),
+                       "> only the quote", message_id="<w4@example.com>")
+    empty = api.post("/api/v1/inbound-mail", data={"email": quoted_only.decode()},
+                     headers=headers)
+    assert empty.get_json()["status"] == "rejected"
+    with app.app_context():
+        lengths = [len(m.body) for m in db.session.scalars(select(TicketMessage))]
+    assert lengths[0] == len("Still waiting.") and 4990 < lengths[1] <= 5000
 
 
 def test_without_an_inbound_address_mails_answer_to_the_support_address(make_app, smtp_server):

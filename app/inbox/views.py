@@ -68,7 +68,16 @@ def _ticket_page(found: Ticket, *, error=None, note="", cause_error=None, status
                            status_labels=STATUS_LABELS, system_note=system_note,
                            priority_reason=describe_reason(found.priority_reason),
                            offers=self_service.offers(found.id), thread=thread(found),
-                           reasons=NO_REASONS, journey_titles=_journey_titles()), status
+                           reasons=NO_REASONS, journey_titles=_journey_titles(),
+                           titles=_clicked_titles(found)), status
+
+
+def _clicked_titles(found: Ticket) -> dict[str, str]:
+    """slug -> title of the articles the user opened from their searches."""
+    catalog = helpcenter().catalog
+    slugs = {click.get("slug") for search in (found.context or {}).get("searches", [])
+             for click in search.get("clicked", [])}
+    return {slug: article.title for slug in slugs if slug and (article := catalog.get(slug))}
 
 
 def _journey_titles() -> dict[str, str]:

@@ -23,7 +23,13 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.inputs import cleaned
-from app.tickets.conversation import MAIL, MessageError, add_user_message, dedupe_key
+from app.tickets.conversation import (
+    MAIL,
+    MAX_MESSAGE_LENGTH,
+    MessageError,
+    add_user_message,
+    dedupe_key,
+)
 from app.tickets.models import Ticket
 from app.tickets.reply_address import ReplyTokenError, read_reply_token, token_in
 
@@ -114,7 +120,8 @@ def receive(raw: bytes, *, secret: str, base_address: str, notify: list[str],
     ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
     if ticket is None:
         return _rejected(mail, f"no ticket {reference}")
-    body = cleaned(strip_quoted(mail.text))
+    # A long mail is cut rather than bounced: the user meant every word of the start.
+    body = cleaned(strip_quoted(mail.text))[:MAX_MESSAGE_LENGTH]
     key = dedupe_key(secret, "mail", mail.message_id or hashlib.sha256(raw).hexdigest())
     try:
         message, new = add_user_message(ticket, body, source=MAIL, key=key, notify=notify)

@@ -51,8 +51,8 @@ class ReplyHandler:
                 discard_session()
                 log.exception("inbound mail could not be stored")
                 return "451 4.3.0 Could not store the message now; try again later"
-        if outcome.status == REJECTED:
-            return "550 5.7.1 This reply address is not valid"
+        if outcome.status == REJECTED:  # the reason is English text without line breaks
+            return f"550 5.7.1 {' '.join(outcome.reason.split())[:200]}"
         return "250 OK"
 
 
