@@ -237,6 +237,7 @@ def test_a_reply_by_mail_is_threaded_once_through_the_smtp_receiver(mail_desk):
     assert len(reply_to) == 1
     (address,) = reply_to
     assert address.startswith("support+hc-") and address.endswith("@help.pronto.test")
+    assert all("You can answer by replying to this email." in m.get_content() for m in to_user)
 
     port = free_port()
     controller = receiver.start(app, "127.0.0.1", port)
@@ -319,6 +320,7 @@ def test_without_an_inbound_address_mails_answer_to_the_support_address(make_app
     submit(app.test_client())
     ack = message_from_bytes(mailbox.messages[-1].content, policy=policy.default)
     assert ack["Reply-To"] == "team@pronto.test"
+    assert "replying to this email" not in ack.get_content()
     assert app.test_client().post("/api/v1/inbound-mail").status_code == 404
     with pytest.raises(RuntimeError, match="KB_INBOUND_MAIL_ADDRESS"):
         make_app(KB_INBOUND_MAIL_ADDRESS="support+tag@example.com")

@@ -122,6 +122,7 @@ class UserMailChannel:
     def __init__(self, smtp: SmtpChannel, support_address: str,
                  reply_to: Callable[[str], str] | None = None) -> None:
         self.smtp, self.support_address = smtp, support_address
+        self.threads_replies = reply_to is not None  # answers come back onto the ticket
         self.reply_to = reply_to or (lambda reference: support_address)
 
     def subject(self, payload: dict[str, Any]) -> str:
@@ -149,7 +150,13 @@ class ReplyMailChannel(UserMailChannel):
         return f"Re: {payload['subject']} [{payload['reference']}]"
 
     def body(self, payload: dict[str, Any]) -> str:
-        return reply_text(payload)
+        text = reply_text(payload)
+        if self.threads_replies:
+            text += "\n" + in_language(REPLY_BY_MAIL, payload.get("lang")) + "\n"
+        return text
+
+
+REPLY_BY_MAIL = Text("You can answer by replying to this email.")
 
 
 def reply_text(payload: dict[str, Any]) -> str:
@@ -183,7 +190,10 @@ class AckMailChannel(UserMailChannel):
                            payload.get("lang"))
 
     def body(self, payload: dict[str, Any]) -> str:
-        return ack_text(payload)
+        text = ack_text(payload)
+        if self.threads_replies:
+            text += "\n" + in_language(REPLY_BY_MAIL, payload.get("lang")) + "\n"
+        return text
 
 
 def ack_text(payload: dict[str, Any]) -> str:
