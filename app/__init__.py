@@ -51,7 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.before_request(center.ensure_ready)
 
     from app import cli, cross_origin, errors, i18n, input_guard, ratelimit, security, tokens
-    from app.api import api, integration, openapi, reference
+    from app.api import api, integration, openapi, reference, webhooks
     from app.auth import auth
     from app.content import sync as content_sync
     from app.dashboard import dashboard
@@ -71,6 +71,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(inbox_blueprint)
     openapi.init_app(app, [api, integration])  # the API's blueprints, described by their schemas
     app.register_blueprint(reference)
+    app.register_blueprint(webhooks)
+    csrf.exempt(webhooks)  # a mail provider proves itself with KB_INBOUND_MAIL_SECRET
     csrf.exempt(api)  # JSON-only endpoints: see app/api/writes.py for why that is safe
     csrf.exempt(integration)  # no cookie: a bearer token, which no other page can send
     tokens.init_app(app)

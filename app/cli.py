@@ -13,8 +13,8 @@ def init_app(app: Flask) -> None:
     from app.metrics.commands import report_cli
     from app.search.commands import index_cli, search_cli
     from app.tasks import tasks_cli
-    from app.tickets.commands import tickets_cli
+    from app.tickets.commands import mail_cli, tickets_cli
 
     for group in (content_cli, index_cli, tickets_cli, report_cli, search_cli, users_cli,
-                  editor_cli, tasks_cli):
+                  editor_cli, tasks_cli, mail_cli):
         app.cli.add_command(group)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,10 @@ DEFAULTS: dict[str, Any] = {
     "KB_MAIL_FROM": "helpcenter@localhost",
     "KB_TICKET_WEBHOOK_URL": None,
     "KB_TICKET_WEBHOOK_SECRET": None,
+    # Replies by mail (docs/deploy.md): the address users answer to, tagged per ticket, and the
+    # shared secret of the mail provider's webhook.
+    "KB_INBOUND_MAIL_ADDRESS": None,
+    "KB_INBOUND_MAIL_SECRET": None,
     "KB_TICKET_DELIVERY": "background",
     "KB_TICKET_ACK_MAIL": "on",
     "KB_TICKET_RATE_LIMIT": 5,
@@ -162,6 +167,10 @@ def load_config(overrides: dict[str, Any] | None, instance_path: Path) -> dict[s
         raise RuntimeError(f"KB_CONTENT_SOURCE={config['KB_CONTENT_SOURCE']!r} is not valid: "
                            "expected files or database")
     config["KB_PUBLIC_URL"] = public_url(config["KB_PUBLIC_URL"])
+    inbound = config["KB_INBOUND_MAIL_ADDRESS"]
+    if inbound and not re.fullmatch(r"[^@+\s]+@[^@\s]+\.[^@\s]+", str(inbound)):
+        raise RuntimeError(f"KB_INBOUND_MAIL_ADDRESS={inbound!r} is not valid: expected an "
+                           "address without a +tag, e.g. support@help.example.com")
     if config["KB_TICKET_DELIVERY"] not in {"background", "inline", "off"}:
         raise RuntimeError("KB_TICKET_DELIVERY must be background, inline or off")
     config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(config["DATABASE_URL"])

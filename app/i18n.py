@@ -4,10 +4,11 @@ browser's Accept-Language, then the default. Translations are gettext catalogs i
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, request
-from flask_babel import Babel, gettext
+from flask_babel import Babel, format_datetime, gettext
 
 from app.text import Text, in_language
 
@@ -72,10 +73,20 @@ def translate(message: str) -> str:
     return gettext(message) if message else message
 
 
+# The one way a moment is written on the ticket pages: "4 Dec 2026, 13:05", "2026年12月4日 13:05".
+MOMENT_PATTERNS = {"en": "d MMM y, HH:mm", "zh": "y年M月d日 HH:mm"}
+
+
+def moment(value: datetime) -> str:
+    """A date and time in the interface language's one format (the site's time zone)."""
+    return format_datetime(value, MOMENT_PATTERNS.get(current_language(), MOMENT_PATTERNS["en"]))
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=_locale)
     app.after_request(_remember)
     app.jinja_env.globals["translate"] = translate
+    app.jinja_env.filters["moment"] = moment
 
     @app.context_processor
     def language_context() -> dict:

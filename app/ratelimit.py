@@ -42,6 +42,7 @@ ROUTE_LIMITS = {
     "site.feedback": ("POST", VOTE_LIMITS),
     "api.create_ticket": ("POST", (("tickets", client_key),)),
     "site.submit_contact": ("POST", (("tickets", client_key),)),
+    "site.answer_ticket": ("POST", (("tickets", client_key),)),  # answers on the status page
     "api.search": ("GET", (("search", client_key),)),
     "api.suggest": ("GET", (("search", client_key),)),  # one budget for typing and searching
     "api.context_articles": ("GET", (("search", client_key),)),

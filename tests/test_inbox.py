@@ -81,7 +81,7 @@ def test_ticket_page_shows_what_the_user_tried(staff_app):
     client, _ = sign_in(staff_app, "agent@pronto.test")
     html = client.get(f"/inbox/{reference}", headers=BROWSER).get_data(as_text=True)
     assert "Can my partner use my plan?" in html
-    assert "said it did not help" in html and "didnt-answer" in html
+    assert "said it did not help" in html and "it didn&#39;t answer my question" in html
     assert "Searched “pronto plus family”" in html
 
 
@@ -195,12 +195,12 @@ def test_a_ticket_in_chinese(staff_app):
     client.set_cookie("hc_lang", "zh")  # the remembered choice
     html = main_part(client.get(f"/inbox/{reference}", headers=BROWSER).get_data(as_text=True))
     for chinese in ("用户已做过的尝试", "搜索了“pronto plus family”", "表示没有帮助",
-                    "didnt-answer", "一般咨询", "收到时间", "<dt>提交人</dt>",
+                    "没有回答我的问题", "一般咨询", "收到时间", "<dt>提交人</dt>",
                     "我们已收到你的请求。", "回复用户", "保存",
                     "这张工单是由文章问题引起的吗？", "提交到审核队列",
                     ">处理中</option>"):
         assert chinese in html, chinese
-    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}:\d{2} UTC", html)  # received
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} UTC", html)  # received
     for english in ("What the user already tried", "Searched", "said it did not help",
                     "a question", "Received", "History", "We received your request.",
                     "Note to the user", "Save<", "Send to the review queue", ">Open<"):
@@ -212,7 +212,7 @@ def test_a_ticket_in_chinese(staff_app):
                  "<dd>open</dd>", ">Open</option>", "Save</button>",
                  "<dt>From</dt><dd>lee@example.com</dd>"):
         assert text in english, text
-    assert re.search(r"[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2}\s[AP]M UTC", english)
+    assert re.search(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC", english)
 
 
 def test_inbox_messages_from_python_are_translated(staff_app):

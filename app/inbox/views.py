@@ -13,11 +13,13 @@ from app.editor.from_ticket import save_ticket_draft, ticket_draft_slug
 from app.editor.models import ReviewRequest
 from app.editor.review import CAUSES, ReviewError, request_review
 from app.editor.revisions import FROM_TICKET, record_revision
+from app.events.votes import NO_REASONS
 from app.extensions import db
-from app.i18n import translate
+from app.i18n import current_language, translate
 from app.inbox import inbox_blueprint
 from app.text import Text
 from app.tickets import self_service
+from app.tickets.conversation import awaiting_support, thread
 from app.tickets.inbox import ReplyError, inbox
 from app.tickets.labels import STATUS_LABELS, STATUSES, system_note
 from app.tickets.models import Ticket
@@ -40,9 +42,10 @@ def _ticket_or_404(reference: str) -> Ticket:
 def index():
     status = request.args.get("status")
     rows = inbox(status, _desk().response_targets)
+    ids = [row.ticket.id for row in rows]
     return render_template("inbox/index.html", rows=rows, status=status, statuses=STATUSES,
-                           status_labels=STATUS_LABELS, self_solved=self_service.answered_tickets(
-                               [row.ticket.id for row in rows]))
+                           status_labels=STATUS_LABELS, answered=awaiting_support(ids),
+                           self_solved=self_service.answered_tickets(ids))
 
 
 def _articles_read(found: Ticket) -> list[tuple[str, str]]:
@@ -64,7 +67,22 @@ def _ticket_page(found: Ticket, *, error=None, note="", cause_error=None, status
                            review_requests=requests, cause_error=cause_error,
                            status_labels=STATUS_LABELS, system_note=system_note,
                            priority_reason=describe_reason(found.priority_reason),
-                           offers=self_service.offers(found.id)), status
+                           offers=self_service.offers(found.id), thread=thread(found),
+                           reasons=NO_REASONS, journey_titles=_journey_titles(),
+                           titles=_clicked_titles(found)), status
+
+
+def _clicked_titles(found: Ticket) -> dict[str, str]:
+    """slug -> title of the articles the user opened from their searches."""
+    catalog = helpcenter().catalog
+    slugs = {click.get("slug") for search in (found.context or {}).get("searches", [])
+             for click in search.get("clicked", [])}
+    return {slug: article.title for slug in slugs if slug and (article := catalog.get(slug))}
+
+
+def _journey_titles() -> dict[str, str]:
+    language = current_language()
+    return {journey.slug: journey.title_for(language) for journey in helpcenter().journeys()}
 
 
 @inbox_blueprint.get("/<reference>")

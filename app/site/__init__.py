@@ -4,4 +4,4 @@ from flask import Blueprint
 
 site = Blueprint("site", __name__)
 
-from app.site import contact, feedback, self_service, seo, views  # noqa: E402,F401  (routes register on import)
+from app.site import contact, feedback, self_service, seo, ticket_page, views  # noqa: E402,F401  (routes register on import)

@@ -1,4 +1,4 @@
-"""Handoff to a human: the contact form, the confirmation and the private status page."""
+"""Handoff to a human: the contact form (the private status page is in ticket_page.py)."""
 
 from __future__ import annotations
 
@@ -6,23 +6,17 @@ import secrets
 from dataclasses import replace
 from functools import partial
 
-from flask import abort, current_app, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask import current_app, redirect, render_template, request, url_for
 
 from app import helpcenter
-from app.extensions import db
 from app.i18n import current_language
 from app.sessions.web import current_session_id
 from app.site import site
-from app.tickets import self_service
-from app.tickets.labels import system_note
-from app.tickets.models import Ticket
 from app.tickets.service import (
     IdempotencyConflict,
     RateLimited,
     TicketValidationError,
     check_idempotency_key,
-    token_matches,
     validate_ticket,
 )
 
@@ -69,14 +63,3 @@ def submit_contact():
     return redirect(url_for("site.ticket_status", reference=receipt.reference,
                             token=receipt.token, new=1))
 
-
-@site.get("/tickets/<reference>")
-def ticket_status(reference: str):
-    ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
-    if ticket is None or not token_matches(ticket, request.args.get("token")):
-        abort(404)  # the same answer for a wrong token as for no ticket: nothing to guess
-    response_target = ticket_desk().response_target(ticket.priority)
-    return render_template("site/ticket.html", ticket=ticket, response_target=response_target,
-                           new=request.args.get("new") == "1", system_note=system_note,
-                           status_url=request.url.replace("&new=1", ""),
-                           offers=self_service.open_offers(ticket))

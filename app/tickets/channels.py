@@ -9,12 +9,14 @@ import logging
 import smtplib
 import ssl
 import urllib.request
+from collections.abc import Callable
 from email.message import EmailMessage
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from app.text import Text, in_language
 from app.tickets.labels import status_label
+from app.tickets.reply_address import reply_address, reply_token
 
 log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Helpcenter-Signature"
@@ -78,11 +80,14 @@ class SmtpChannel:
 
     def send(self, payload: dict[str, Any]) -> None:
         message = EmailMessage()
-        message["Subject"] = f"[{payload['reference']}][{payload['priority']}] {payload['subject']}"
+        answer = payload.get("customer_reply")
+        prefix = "Customer replied: " if answer else ""
+        message["Subject"] = (f"[{payload['reference']}][{payload['priority']}] {prefix}"
+                              f"{payload['subject']}")
         message["From"] = self.from_address
         message["To"] = self.to_address
         message["Reply-To"] = payload["email"]
-        message.set_content(ticket_text(payload))
+        message.set_content(answer_text(payload) if answer else ticket_text(payload))
         self.deliver(message)
 
     def deliver(self, message: EmailMessage) -> None:
@@ -102,13 +107,26 @@ class SmtpChannel:
             raise DeliveryError(f"SMTP {self.host}:{self.port}: {error}") from error
 
 
+def answer_text(payload: dict[str, Any]) -> str:
+    """What the support team is told when the user answers on the status page or by mail."""
+    answer = payload["customer_reply"]
+    via = "by mail" if answer["source"] == "mail" else "on the status page"
+    return (f"Reference: {payload['reference']}   From: {payload['email']}\n"
+            f"The customer replied {via}:\n\n{answer['body']}\n")
+
+
 class UserMailChannel:
-    """Mail to the user who opened the ticket; their answer goes to the support address."""
+    """Mail to the user who opened the ticket. Their answer goes to ``reply_to(reference)``:
+    the signed address that threads it back (app/tickets/reply_address.py) when inbound mail
+    is configured, else the support address."""
 
     name = ""
 
-    def __init__(self, smtp: SmtpChannel, support_address: str) -> None:
+    def __init__(self, smtp: SmtpChannel, support_address: str,
+                 reply_to: Callable[[str], str] | None = None) -> None:
         self.smtp, self.support_address = smtp, support_address
+        self.threads_replies = reply_to is not None  # answers come back onto the ticket
+        self.reply_to = reply_to or (lambda reference: support_address)
 
     def subject(self, payload: dict[str, Any]) -> str:
         raise NotImplementedError
@@ -121,7 +139,7 @@ class UserMailChannel:
         message["Subject"] = self.subject(payload)
         message["From"] = self.smtp.from_address
         message["To"] = payload["email"]
-        message["Reply-To"] = self.support_address
+        message["Reply-To"] = self.reply_to(payload["reference"])
         message.set_content(self.body(payload))
         self.smtp.deliver(message)
 
@@ -135,7 +153,13 @@ class ReplyMailChannel(UserMailChannel):
         return f"Re: {payload['subject']} [{payload['reference']}]"
 
     def body(self, payload: dict[str, Any]) -> str:
-        return reply_text(payload)
+        text = reply_text(payload)
+        if self.threads_replies:
+            text += "\n" + in_language(REPLY_BY_MAIL, payload.get("lang")) + "\n"
+        return text
+
+
+REPLY_BY_MAIL = Text("You can answer by replying to this email.")
 
 
 def reply_text(payload: dict[str, Any]) -> str:
@@ -169,7 +193,10 @@ class AckMailChannel(UserMailChannel):
                            payload.get("lang"))
 
     def body(self, payload: dict[str, Any]) -> str:
-        return ack_text(payload)
+        text = ack_text(payload)
+        if self.threads_replies:
+            text += "\n" + in_language(REPLY_BY_MAIL, payload.get("lang")) + "\n"
+        return text
 
 
 def ack_text(payload: dict[str, Any]) -> str:
@@ -223,8 +250,9 @@ class LogChannel:
     name = "log"
 
     def send(self, payload: dict[str, Any]) -> None:
+        text = answer_text(payload) if payload.get("customer_reply") else ticket_text(payload)
         log.warning("ticket %s (%s) has no delivery channel configured:\n%s",
-                    payload["reference"], payload["priority"], ticket_text(payload))
+                    payload["reference"], payload["priority"], text)
 
 
 def smtp_channel(config: dict[str, Any]) -> SmtpChannel | None:
@@ -234,10 +262,18 @@ def smtp_channel(config: dict[str, Any]) -> SmtpChannel | None:
     return SmtpChannel(config["KB_SMTP_URL"], config["KB_SUPPORT_EMAIL"], config["KB_MAIL_FROM"])
 
 
+def reply_to(config: dict[str, Any]) -> Callable[[str], str] | None:
+    """The signed reply address of a ticket when inbound mail is set up, else None."""
+    base, secret = config.get("KB_INBOUND_MAIL_ADDRESS"), config["SECRET_KEY"]
+    if not base:
+        return None
+    return lambda reference: reply_address(base, reply_token(secret, reference))
+
+
 def reply_channel(config: dict[str, Any]) -> Channel | None:
     """Replies reach users only by mail, so only when SMTP is configured."""
     smtp = smtp_channel(config)
-    return ReplyMailChannel(smtp, config["KB_SUPPORT_EMAIL"]) if smtp else None
+    return ReplyMailChannel(smtp, config["KB_SUPPORT_EMAIL"], reply_to(config)) if smtp else None
 
 
 def ack_channel(config: dict[str, Any]) -> Channel | None:
@@ -245,7 +281,7 @@ def ack_channel(config: dict[str, Any]) -> Channel | None:
     smtp = smtp_channel(config)
     if not smtp or not config.get("KB_TICKET_ACK_MAIL", True):
         return None
-    return AckMailChannel(smtp, config["KB_SUPPORT_EMAIL"])
+    return AckMailChannel(smtp, config["KB_SUPPORT_EMAIL"], reply_to(config))
 
 
 def configured_channels(config: dict[str, Any]) -> dict[str, Channel]:

@@ -47,6 +47,7 @@ def tickets_list(status: str | None, limit: int) -> None:
 def tickets_show(reference: str) -> None:
     """One ticket: the message, the context (what the user tried) and delivery attempts."""
     from app.tickets.channels import ticket_text
+    from app.tickets.conversation import thread
     from app.tickets.outbox import ticket_payload
 
     ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference.upper()))
@@ -56,6 +57,10 @@ def tickets_show(reference: str) -> None:
     click.echo(f"Subject: {ticket.subject}\nStatus: {ticket.status}\n"
                f"Created: {ticket.created_at:%Y-%m-%d %H:%M} UTC")
     click.echo(ticket_text(ticket_payload(ticket)))
+    for entry in thread(ticket)[1:]:
+        who = {"support": entry.author or "support", "customer": f"customer ({entry.source})"
+               }.get(entry.kind, "event")
+        click.echo(f"\n{entry.at:%Y-%m-%d %H:%M} {who}:\n{entry.text}")
     for message in _outbox(ticket):
         error = f", last error: {message.last_error}" if message.last_error else ""
         click.echo(f"delivery via {message.channel}: {message.status}, "
@@ -66,3 +71,41 @@ def _outbox(ticket):
     from app.tickets.models import OutboxMessage
 
     return db.session.scalars(select(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id))
+
+
+mail_cli = AppGroup("mail", help="Users' replies by mail, threaded onto their tickets.")
+
+
+@mail_cli.command("receive")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=2525, show_default=True, type=int)
+def mail_receive(host: str, port: int) -> None:
+    """Run the SMTP receiver for replies to KB_INBOUND_MAIL_ADDRESS until stopped."""
+    import threading
+
+    from app.tickets import receiver
+
+    try:
+        controller = receiver.start(current_app._get_current_object(), host, port)
+    except RuntimeError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(f"receiving replies for {current_app.config['KB_INBOUND_MAIL_ADDRESS']} "
+               f"on {host}:{port} (Ctrl+C stops)")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()
+
+
+@mail_cli.command("receive-file")
+@click.argument("path", type=click.File("rb"))
+def mail_receive_file(path) -> None:
+    """Thread one raw message (a file, or - for standard input) onto its ticket: for a
+    mail server's pipe transport (e.g. Postfix aliases "|flask --app wsgi mail receive-file -")."""
+    outcome = current_app.extensions["tickets"].receive_mail(path.read())
+    click.echo(f"{outcome.status} {outcome.reference or ''} {outcome.reason}".strip())
+    if outcome.status == "rejected":
+        sys.exit(1)

@@ -15,7 +15,7 @@ from app.errors import discard_session
 from app.extensions import db
 from app.public_urls import article_url, can_make_external_urls, external_url
 from app.text import Text
-from app.tickets import outbox, self_service
+from app.tickets import conversation, inbound, outbox, self_service
 from app.tickets.channels import ACK_CHANNEL, ack_channel, configured_channels, reply_channel
 from app.tickets.models import Ticket
 from app.tickets.service import TicketReceipt, TicketRequest, create_ticket
@@ -127,6 +127,24 @@ class TicketDesk:
         update = reply(ticket, status, note, author_id, mail_user=self.replies is not None)
         self._start_delivery(ticket.id)
         return update
+
+    def add_user_message(self, ticket: Ticket, body: str, *, source: str, key: str | None):
+        """Store the user's answer once, reopen the ticket and tell the support team."""
+        message, new = conversation.add_user_message(ticket, body, source=source, key=key,
+                                                     notify=list(self.channels))
+        if new:
+            self._start_delivery(ticket.id)
+        return message, new
+
+    def receive_mail(self, raw: bytes, envelope_recipients: list[str] | None = None
+                     ) -> inbound.Outcome:
+        """Thread a user's mail onto their ticket (the SMTP receiver and the webhook)."""
+        base = self.app.config.get("KB_INBOUND_MAIL_ADDRESS")
+        if not base:
+            return inbound.Outcome(inbound.REJECTED, reason="KB_INBOUND_MAIL_ADDRESS is not set")
+        return inbound.receive(raw, secret=self.app.config["SECRET_KEY"], base_address=base,
+                               notify=list(self.channels), envelope_recipients=envelope_recipients,
+                               started=self._start_delivery)
 
     def response_target(self, priority: str) -> str:
         minutes = self.response_targets.get(priority, 240)

@@ -84,6 +84,10 @@ class OutboxMessage(db.Model):
 
     ticket: Mapped[Ticket] = relationship()
     update: Mapped[TicketUpdate | None] = relationship()
+    # Set when the user answered: the support team is told (mail or webhook).
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ticket_messages.id", ondelete="CASCADE"))
+    message: Mapped[TicketMessage | None] = relationship()
 
 
 class TicketSuggestion(db.Model):
@@ -111,3 +115,22 @@ class TicketSuggestion(db.Model):
     def token(self) -> str:
         """The signed token at the end of ``answer_url``."""
         return self.answer_url.rsplit("/", 1)[-1]
+
+
+class TicketMessage(db.Model):
+    """Something the user wrote after the first request: on the status page or by mail.
+
+    Each is stored once: a form sent twice carries the same key, a mail delivered twice the
+    same Message-ID (both kept as keyed hashes, unique)."""
+
+    __tablename__ = "ticket_messages"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"),
+                                           index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    source: Mapped[str] = mapped_column(String(10))  # "web" or "mail"
+    body: Mapped[str] = mapped_column(Text)
+    dedupe_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    ticket: Mapped[Ticket] = relationship()

@@ -96,6 +96,11 @@ def _attempt(message: OutboxMessage, channels: dict[str, Channel], now: datetime
         payload = ticket_payload(message.ticket)
         if message.update is not None:
             payload["reply"] = {"status": message.update.status, "note": message.update.note}
+        if message.message is not None:
+            payload["event"] = "ticket.customer_replied"
+            payload["customer_reply"] = {"source": message.message.source,
+                                         "body": message.message.body,
+                                         "created_at": message.message.created_at.isoformat()}
         if message.channel == ACK_CHANNEL:
             payload["suggestions"] = self_service.mail_items(message.ticket_id)
         channel.send(payload)
