@@ -21,7 +21,7 @@ from app.events import recorder
 from app.events.votes import VoteError, cast_vote
 from app.i18n import current_language
 from app.search import QueryError
-from app.search.searcher import MAX_PAGE_SIZE
+from app.search.results import MAX_PAGE_SIZE
 from app.search.suggest import DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS
 from app.sessions.web import COOKIE_NAME, current_session_id
 from app.tickets.service import (
