@@ -201,6 +201,7 @@ def update(store: IndexStore, content: ContentSet) -> IndexReport:
             raise
         if report.indexed or report.removed:
             writer.commit()
+            store.written()
         else:
             writer.cancel()
         ix.close()
@@ -224,6 +225,7 @@ def index_article(store: IndexStore, article: Article) -> None:
             writer.cancel()
             raise
         writer.commit()
+        store.written()
         ix.close()
 
 

@@ -209,6 +209,10 @@ class SearchService:
             return version, list(searcher.all_stored_fields())
 
     def index_version(self) -> tuple[str, int]:
+        """The live index version (checked at most every CHECK_SECONDS, see pool.py)."""
+        version = self.pool.fresh_version()
+        if version is not None:
+            return version
         with self.pool.searcher() as (_, version):
             return version
 
