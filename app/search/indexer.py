@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import create_in
 
 from app.content import Article, ContentSet
@@ -20,6 +21,9 @@ from app.search.store import IndexStore, IndexUnavailable
 
 log = logging.getLogger(__name__)
 EMBEDDING_CHUNK = 128  # titles embedded per step of a full rebuild
+# zlib level of the postings blocks a rebuild writes. Whoosh's default (3) spent a third of
+# the time of writing the postings compressing them; level 1 (docs/performance.md).
+POSTINGS_COMPRESSION = 1
 
 
 
@@ -41,9 +45,10 @@ class IndexReport:
 
 
 def _embedded_texts(article: Article) -> tuple[str, str, str]:
+    # The body as text only when the passage is taken from it (a rebuild's costliest step).
+    plain = markdown_to_text(article.body) if PASSAGE_SOURCE != "summary" else ""
     return (article.language, article.title,
-            passage_text(article.title, article.summary, markdown_to_text(article.body),
-                         PASSAGE_SOURCE))
+            passage_text(article.title, article.summary, plain, PASSAGE_SOURCE))
 
 
 def title_vectors(articles: list[Article], known: Known | None = None,
@@ -145,7 +150,7 @@ def _rebuild_locked(store: IndexStore, content: ContentSet) -> IndexReport:
                    for chunk in chunks]
         try:
             ix = create_in(str(path), build_schema())
-            writer = ix.writer(limitmb=256)
+            writer = ix.writer(limitmb=256, codec=W3Codec(compression=POSTINGS_COMPRESSION))
             for chunk, vectors in zip(chunks, pending, strict=True):
                 for article, vector in zip(chunk, vectors.result(), strict=True):
                     writer.add_document(**article_document(article, vector))
