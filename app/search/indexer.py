@@ -185,17 +185,17 @@ def update(store: IndexStore, content: ContentSet) -> IndexReport:
         wanted = {article.slug: article for article in content.published}
         writer = ix.writer(timeout=store.lock_timeout)
         try:
-            indexed: dict[str, str] = {}
             known: Known = {}
             with ix.searcher() as searcher:
-                for doc in searcher.all_stored_fields():  # one pass; bodies are not kept
-                    indexed[doc["slug"]] = doc["content_hash"]
-                    _remember(known, doc)
+                indexed = _indexed(searcher)
+                changed = [article for slug, article in wanted.items()
+                           if indexed.get(slug, (None, None))[1] != article.content_hash]
+                for article in changed:  # their vectors are reused where the text is the same
+                    if article.slug in indexed:
+                        _remember(known, searcher.stored_fields(indexed[article.slug][0]))
             for slug in indexed.keys() - wanted.keys():
                 writer.delete_by_term("slug", slug)
                 report.removed += 1
-            changed = [article for slug, article in wanted.items()
-                       if indexed.get(slug) != article.content_hash]
             report.unchanged = len(wanted) - len(changed)
             vectors = title_vectors(changed, known, store.embed_titles)
             for article, vector in zip(changed, vectors, strict=True):
@@ -212,6 +212,15 @@ def update(store: IndexStore, content: ContentSet) -> IndexReport:
         ix.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _indexed(searcher: Any) -> dict[str, tuple[int, str]]:
+    """slug -> (document number, content hash) of every live article, read from columns."""
+    reader = searcher.reader()
+    if not (reader.has_column("slug") and reader.has_column("content_hash")):  # empty index
+        return {doc["slug"]: (docnum, doc["content_hash"]) for docnum, doc in reader.iter_docs()}
+    slugs, hashes = reader.column_reader("slug"), reader.column_reader("content_hash")
+    return {slugs[docnum]: (docnum, hashes[docnum]) for docnum in reader.all_doc_ids()}
 
 
 def index_article(store: IndexStore, article: Article) -> None:
