@@ -60,9 +60,11 @@ lint: setup
 	$(BIN)/ruff check .
 
 bench: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[load]'
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 	$(BIN)/python -m benchmarks.event_writes
 	$(BIN)/python -m benchmarks.dashboard
+	$(BIN)/python -m benchmarks.throughput $(THROUGHPUT_ARGS)
 	$(BIN)/python -m benchmarks.memory
 	$(BIN)/python -m benchmarks.api
 	$(BIN)/python -m benchmarks.widget

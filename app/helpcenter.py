@@ -89,8 +89,10 @@ class HelpCenter:
         return report
 
     def ensure_ready(self) -> None:
-        """Cheap per-request check; the full readability check runs once per process."""
-        if self._index_verified and self.store.current_generation() is not None:
+        """Cheap per-request check (CURRENT read at most every CHECK_SECONDS, see pool.py);
+        the full readability check runs once per process."""
+        if self._index_verified and (self.search_service.pool.fresh_version() is not None
+                                     or self.store.current_generation() is not None):
             return
         self.search_service.pool.close()
         self.ensure_index(self._verify_deep)

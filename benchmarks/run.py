@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -142,6 +143,22 @@ def measure_pages(content_dir: Path, index_dir: Path, work: Path,
             "views_recorded": views, "suggest_request": percentiles(suggest_requests)}
 
 
+def measure_incremental(store: IndexStore, content: ContentSet) -> dict[str, float]:
+    """One article changed, after everything else was measured: as an editor's save
+    (``index_article``, median of 5) and as ``index update`` over the whole content."""
+    article = content.published[len(content.published) // 2]
+    saves = []
+    for round_ in range(5):
+        edited = replace(article, body=f"{article.body}\n\nEdited {round_}.",
+                         content_hash=f"edited-{round_}")
+        started = time.perf_counter()
+        indexer.index_article(store, edited)
+        saves.append((time.perf_counter() - started) * 1000)
+    report = indexer.update(store, content)  # the article back as it is on disk
+    return {"save_ms": round(statistics.median(saves), 1),
+            "update_ms": round(report.seconds * 1000, 1)}
+
+
 def bench_corpus(content_dir: Path, work: Path, args: argparse.Namespace,
                  name: str = "") -> dict[str, Any]:
     rng = random.Random(SEED)
@@ -170,6 +187,7 @@ def bench_corpus(content_dir: Path, work: Path, args: argparse.Namespace,
         "fts5": None if name == "chinese" else fts5.compare(content.published, store, queries,
                                                             work, percentiles),
         **measure_pages(content_dir, store.root, work, slugs, typed[:300]),
+        "incremental": measure_incremental(store, content),
     }
 
 
@@ -181,6 +199,8 @@ def table(results: dict[str, dict[str, Any]]) -> str:
         ("words (body)", lambda r: f"{r['words']:,}"),
         ("load + validate (s)", lambda r: f"{r['load_s']:.2f}"),
         ("full rebuild (s)", lambda r: f"{r['rebuild_s']:.2f}"),
+        ("one article changed: save / index update (ms)",
+         lambda r: f"{r['incremental']['save_ms']:.0f} / {r['incremental']['update_ms']:.0f}"),
         ("index size (MB)", lambda r: f"{r['index_mb']:.1f}"),
         ("first query, opens index (ms)", lambda r: f"{r['search']['first_query_ms']:.1f}"),
         ("articles matched per query, median", lambda r: f"{r['search']['median_matches']:,.0f}"),

@@ -7,8 +7,7 @@ from whoosh.query import Term
 
 from app.content import load_content
 from app.search import IndexStore, SearchService, indexer
-from app.search.first_stage import FirstStage
-from app.search.searcher import _rank, _unmatched
+from app.search.first_stage import FirstStage, rank, unmatched
 from tests.conftest import write_article
 
 QUESTIONS = ["reset password", "refund money back", '"two-factor authentication"',
@@ -18,8 +17,8 @@ QUESTIONS = ["reset password", "refund money back", '"two-factor authentication"
 
 def both(searcher, service, question, filter=None, mask=None):
     query = service.parse(question)
-    whoosh = _rank(searcher, query, 20, filter, mask)
-    arrays = _rank(searcher, query, 20, filter, mask, stage=FirstStage(searcher))
+    whoosh = rank(searcher, query, 20, filter, mask)
+    arrays = rank(searcher, query, 20, filter, mask, stage=FirstStage(searcher))
     return whoosh, arrays
 
 
@@ -57,5 +56,5 @@ def test_deleted_and_updated_articles_are_ranked_as_whoosh_ranks_them(make_conte
         query = service.parse("refund steps")
         stage = FirstStage(searcher)
         everything = {d for d, _ in ranked}
-        assert _unmatched(searcher, query, everything | {0, 1}, stage) == _unmatched(
+        assert unmatched(searcher, query, everything | {0, 1}, stage) == unmatched(
             searcher, query, everything | {0, 1})

@@ -8,8 +8,8 @@ import pytest
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Or, Term
 
+from app.search.query import make_parser, without_common_terms
 from app.search.schema import CHINESE_FIELD_BOOSTS, build_schema
-from app.search.searcher import SearchService, _without_common_terms
 
 QUESTIONS = Path(__file__).with_name("zh_questions.tsv")
 
@@ -56,26 +56,26 @@ def _terms(query) -> set[tuple[str, str]]:
 
 
 def test_words_in_most_articles_leave_a_chinese_query():
-    query = SearchService._make_parser(CHINESE_FIELD_BOOSTS).parse("疫情期间口罩企业有补贴吗")
+    query = make_parser(CHINESE_FIELD_BOOSTS).parse("疫情期间口罩企业有补贴吗")
     with _index(200).searcher() as searcher:
-        kept = _terms(_without_common_terms(searcher, query))
+        kept = _terms(without_common_terms(searcher, query))
     assert ("body", "口罩") in kept and ("cjk", "补贴") in kept
     assert ("body", "疫情") not in kept and ("cjk", "疫情") not in kept
     assert ("body", "企业") not in kept  # in every article
 
 
 def test_common_words_stay_in_a_small_index_or_when_nothing_else_is_left():
-    question = SearchService._make_parser(CHINESE_FIELD_BOOSTS).parse("疫情期间口罩")
+    question = make_parser(CHINESE_FIELD_BOOSTS).parse("疫情期间口罩")
     common = Or([Term("body", "疫情"), Term("body", "期间"), Term("cjk", "疫情")])
     with _index(40).searcher() as searcher:  # too few articles for a share to mean much
-        assert _terms(_without_common_terms(searcher, question)) == _terms(question)
+        assert _terms(without_common_terms(searcher, question)) == _terms(question)
     with _index(200).searcher() as searcher:
-        assert _terms(_without_common_terms(searcher, common)) == _terms(common)
+        assert _terms(without_common_terms(searcher, common)) == _terms(common)
 
 
 def test_common_words_leave_a_question_that_synonyms_expanded():
     question = Or([Term("body", "疫情"), Term("body", "口罩")])
     expanded = Or([question, Term("body", "防护")])
     with _index(200).searcher() as searcher:
-        kept = _terms(_without_common_terms(searcher, expanded))
+        kept = _terms(without_common_terms(searcher, expanded))
     assert kept == {("body", "口罩"), ("body", "防护")}

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from app.search.searcher import _stem
+from app.search.results import _stem
 from app.search.snippets import make_snippet
 from tests.conftest import BROWSER, write_article
 

@@ -8,8 +8,8 @@ from html import unescape
 
 import pytest
 
+from app.search.query import make_parser
 from app.search.schema import build_schema
-from app.search.searcher import SearchService
 from app.search.synonyms import (
     SynonymsError,
     SynonymSet,
@@ -53,7 +53,7 @@ def test_alternatives_match_after_analysis():
 
 def test_expansion_adds_lower_weight_terms():
     boosts = {"title": 3.0, "body": 1.0}
-    parser = SearchService._make_parser(boosts)
+    parser = make_parser(boosts)
     synonyms = SynonymSet.from_groups([["refund", "reimbursement"]])
     query = synonyms.expand("refund", parser.parse("refund"), boosts)
     terms = {(field, word) for field, word in query.iter_all_terms()}

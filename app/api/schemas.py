@@ -12,7 +12,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from app import helpcenter
 from app.content.render import render_cached
 from app.events.votes import MAX_COMMENT_LENGTH, NO_REASONS
-from app.search.searcher import MAX_PAGE_SIZE
+from app.search.results import MAX_PAGE_SIZE
 from app.search.suggest import DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS
 from app.tickets.service import IDEMPOTENCY_KEY_PATTERN
 

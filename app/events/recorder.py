@@ -10,6 +10,7 @@ import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.events.models import Event, utcnow
 from app.extensions import db
@@ -36,7 +37,12 @@ def record(name: str, session_id: str | None, at: datetime | None = None, **fiel
     if session_id:
         event.visit = touch(session_id, at).visits
     db.session.add(event)
+    db.session.flush()
+    event_id = event.id
     db.session.commit()
+    # Pages link the next request to this event by its id: kept, so reading it after the
+    # commit does not reload the row (a SELECT per search page).
+    set_committed_value(event, "id", event_id)
     return event
 
 

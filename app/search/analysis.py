@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 import rjieba
 from whoosh.analysis import (
@@ -202,7 +203,13 @@ def text_analyzer() -> Composable:
     stop list, Porter2 and a minimum length of 2.
     """
     return (MixedTokenizer() | LowercaseFilter() | MixedStopFilter()
-            | StemFilter(stemfn=porter2.stem))
+            | StemFilter(stemfn=stem, cachesize=None))
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """Porter2, memoised in C: Whoosh's own stem cache (pure Python) cost 6 % of a rebuild."""
+    return porter2.stem(word)
 
 
 def spelling_analyzer() -> Composable:

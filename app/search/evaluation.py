@@ -26,7 +26,8 @@ from app.content.near_copies import find_near_copies
 from app.content.render import markdown_to_text
 from app.search import encoders as models
 from app.search import indexer
-from app.search.searcher import QueryError, SearchService
+from app.search.query import QueryError
+from app.search.searcher import SearchService
 from app.search.store import IndexStore
 
 Ranker = Callable[[str], list[str]]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import create_in
 
 from app.content import Article, ContentSet
@@ -20,6 +21,9 @@ from app.search.store import IndexStore, IndexUnavailable
 
 log = logging.getLogger(__name__)
 EMBEDDING_CHUNK = 128  # titles embedded per step of a full rebuild
+# zlib level of the postings blocks a rebuild writes. Whoosh's default (3) spent a third of
+# the time of writing the postings compressing them; level 1 (docs/performance.md).
+POSTINGS_COMPRESSION = 1
 
 
 
@@ -41,9 +45,10 @@ class IndexReport:
 
 
 def _embedded_texts(article: Article) -> tuple[str, str, str]:
+    # The body as text only when the passage is taken from it (a rebuild's costliest step).
+    plain = markdown_to_text(article.body) if PASSAGE_SOURCE != "summary" else ""
     return (article.language, article.title,
-            passage_text(article.title, article.summary, markdown_to_text(article.body),
-                         PASSAGE_SOURCE))
+            passage_text(article.title, article.summary, plain, PASSAGE_SOURCE))
 
 
 def title_vectors(articles: list[Article], known: Known | None = None,
@@ -145,7 +150,7 @@ def _rebuild_locked(store: IndexStore, content: ContentSet) -> IndexReport:
                    for chunk in chunks]
         try:
             ix = create_in(str(path), build_schema())
-            writer = ix.writer(limitmb=256)
+            writer = ix.writer(limitmb=256, codec=W3Codec(compression=POSTINGS_COMPRESSION))
             for chunk, vectors in zip(chunks, pending, strict=True):
                 for article, vector in zip(chunk, vectors.result(), strict=True):
                     writer.add_document(**article_document(article, vector))
@@ -180,17 +185,17 @@ def update(store: IndexStore, content: ContentSet) -> IndexReport:
         wanted = {article.slug: article for article in content.published}
         writer = ix.writer(timeout=store.lock_timeout)
         try:
-            indexed: dict[str, str] = {}
             known: Known = {}
             with ix.searcher() as searcher:
-                for doc in searcher.all_stored_fields():  # one pass; bodies are not kept
-                    indexed[doc["slug"]] = doc["content_hash"]
-                    _remember(known, doc)
+                indexed = _indexed(searcher)
+                changed = [article for slug, article in wanted.items()
+                           if indexed.get(slug, (None, None))[1] != article.content_hash]
+                for article in changed:  # their vectors are reused where the text is the same
+                    if article.slug in indexed:
+                        _remember(known, searcher.stored_fields(indexed[article.slug][0]))
             for slug in indexed.keys() - wanted.keys():
                 writer.delete_by_term("slug", slug)
                 report.removed += 1
-            changed = [article for slug, article in wanted.items()
-                       if indexed.get(slug) != article.content_hash]
             report.unchanged = len(wanted) - len(changed)
             vectors = title_vectors(changed, known, store.embed_titles)
             for article, vector in zip(changed, vectors, strict=True):
@@ -201,11 +206,21 @@ def update(store: IndexStore, content: ContentSet) -> IndexReport:
             raise
         if report.indexed or report.removed:
             writer.commit()
+            store.written()
         else:
             writer.cancel()
         ix.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _indexed(searcher: Any) -> dict[str, tuple[int, str]]:
+    """slug -> (document number, content hash) of every live article, read from columns."""
+    reader = searcher.reader()
+    if not (reader.has_column("slug") and reader.has_column("content_hash")):  # empty index
+        return {doc["slug"]: (docnum, doc["content_hash"]) for docnum, doc in reader.iter_docs()}
+    slugs, hashes = reader.column_reader("slug"), reader.column_reader("content_hash")
+    return {slugs[docnum]: (docnum, hashes[docnum]) for docnum in reader.all_doc_ids()}
 
 
 def index_article(store: IndexStore, article: Article) -> None:
@@ -224,6 +239,7 @@ def index_article(store: IndexStore, article: Article) -> None:
             writer.cancel()
             raise
         writer.commit()
+        store.written()
         ix.close()
 
 

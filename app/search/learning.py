@@ -7,7 +7,7 @@ capped, so no one session and no burst can take over the ranking. Questions are 
 analyzed term set, so "Refunds?" and "refund" share what was learned.
 
 The boosts are precomputed from the event tables and cached for a short time; a search only
-looks them up (see SearchService._reorder).
+looks them up (see second_stage.SecondStage.reorder).
 """
 
 from __future__ import annotations

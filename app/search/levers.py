@@ -19,6 +19,7 @@ from app.search import encoders as models
 from app.search import indexer
 from app.search.evaluation import Queries, Ranker, Scores, score
 from app.search.learning import NO, SILENT, YES, LearnedBoosts, Outcome
+from app.search.query import QueryError
 from app.search.rerank import (
     RERANK_WINDOW,
     WEIGHTS,
@@ -26,7 +27,7 @@ from app.search.rerank import (
     Weights,
     vector_spaces,
 )
-from app.search.searcher import QueryError, SearchService
+from app.search.searcher import SearchService
 from app.search.store import IndexStore
 
 Candidates = dict[str, list[tuple[str, float]]]
@@ -98,7 +99,7 @@ def question_vectors(queries: list[str], chosen: models.Encoders | None = None) 
 
 def second_stage(model: TitleSimilarity, query: str, found: list[tuple[str, float]],
                  weights: Weights, question) -> list[str]:
-    """The production second stage (SearchService._reorder, no filters) over ``found``."""
+    """The production second stage (second_stage.SecondStage.reorder, no filters) over ``found``."""
     return [slug for slug, _ in model.second_stage_for(
         models.question_language(query), query, found, question, weights)]
 

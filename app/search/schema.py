@@ -14,7 +14,7 @@ from app.search.analysis import (
 )
 
 # Bump when the schema or analysis changes: an index of another version is rebuilt on start.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 QUESTION_WORDS = ENGLISH_QUESTION_WORDS
 __all__ = ["STOP_WORDS", "QUESTION_WORDS", "spelling_analyzer", "text_analyzer", "build_schema"]
@@ -37,7 +37,9 @@ def character_pairs_analyzer():
 def build_schema() -> Schema:
     text = text_analyzer()
     return Schema(
-        slug=ID(stored=True, unique=True),
+        # slug and content_hash are also columns: an update reads which articles changed
+        # without unpacking every stored article.
+        slug=ID(stored=True, unique=True, sortable=True),
         journey=ID(stored=True),
         lang=ID(stored=True),
         language=ID(stored=True),  # the primary code (zh for zh-CN): results in it come first
@@ -55,7 +57,7 @@ def build_schema() -> Schema:
         review_by=STORED,
         related=STORED,
         path=STORED,
-        content_hash=STORED,
+        content_hash=ID(stored=True, sortable=True),
         title_vector=STORED,  # the title's sentence embedding (encoders.py), float32 bytes
         passage_vector=STORED,  # the summary's, for languages whose model takes passages
         vector_model=STORED,  # the model that made them: others' vectors are not compared

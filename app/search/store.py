@@ -30,6 +30,10 @@ CURRENT_FILE = "CURRENT"
 SCHEMA_FILE = "SCHEMA_VERSION"
 LOCK_FILE = ".lock"
 GENERATION_PATTERN = re.compile(r"^gen-[0-9TZ]+-[0-9a-f]{6}$")
+# Readers look at CURRENT and the live TOC at most this often (pool.py); a write made by this
+# process is seen at once, another process's within this many seconds.
+CHECK_SECONDS = 1.0
+_WRITES: dict[str, int] = {}  # index folder -> commits and swaps made by this process
 
 
 class IndexUnavailable(RuntimeError):
@@ -49,6 +53,15 @@ class IndexStore:
         # False (KB_SEARCH_EMBEDDINGS=off): titles are stored without a sentence embedding, so
         # a process that only indexes never loads the model either.
         self.embed_titles = embed_titles
+        self._key = str(self.root.resolve())
+
+    def writes(self) -> int:
+        """How many commits and swaps this process has made to this folder (by any store)."""
+        return _WRITES.get(self._key, 0)
+
+    def written(self) -> None:
+        """Note a commit or swap, so this process's readers look again at once."""
+        _WRITES[self._key] = _WRITES.get(self._key, 0) + 1
 
     def lock(self) -> FileLock:
         """One writer at a time, across processes."""
@@ -97,6 +110,7 @@ class IndexStore:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(draft, self.root / CURRENT_FILE)
+        self.written()
         self._prune(keep={generation, previous})
 
     def discard(self, generation: str) -> None:

@@ -23,8 +23,8 @@ from typing import Any
 
 from app.content import Article
 from app.search.analysis import CJK_CHARACTER, STOP_WORDS, TOKEN_PATTERN, has_chinese
+from app.search.query import normalize_query
 from app.search.rerank import terms
-from app.search.searcher import normalize_query
 from app.search.synonyms import SynonymsError, parse_synonyms
 
 log = logging.getLogger(__name__)

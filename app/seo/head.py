@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import current_app
+from markupsafe import Markup
 
 from app import helpcenter
 from app.content import Article
@@ -27,7 +30,16 @@ def article_alternates(article: Article) -> dict[str, str]:
 def article_head(article: Article) -> dict:
     """Template values for the <head> of an article page."""
     canonical = article_url(article)
-    data = article_data(article, url=canonical, site_name=current_app.config["KB_SITE_NAME"],
-                        site_url=external_url("site.home"))
+    structured = _structured(article, canonical, current_app.config["KB_SITE_NAME"],
+                             external_url("site.home"))
     return {"canonical": canonical, "alternates": article_alternates(article),
-            "json_ld": [json_ld(item) for item in data]}
+            "json_ld": list(structured)}
+
+
+@lru_cache(maxsize=1024)
+def _structured(article: Article, url: str, site_name: str, site_url: str
+                ) -> tuple[Markup, ...]:
+    """The JSON-LD of an article page, memoised: a question's answer is its whole body as
+    plain text, rendered from Markdown, which need not be redone on every view."""
+    data = article_data(article, url=url, site_name=site_name, site_url=site_url)
+    return tuple(json_ld(item) for item in data)
