@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -158,3 +160,24 @@ def test_backoff_grows_and_is_capped():
     delays = [backoff(n).total_seconds() for n in range(1, 10)]
     assert delays[:4] == [30, 60, 120, 240]
     assert max(delays) == 3600
+
+
+def test_the_support_mail_names_journeys_reasons_and_articles_in_words(make_app, smtp_server):
+    controller, inbox = smtp_server
+    app = make_app(KB_SMTP_URL=f"smtp://127.0.0.1:{controller.port}",
+                   KB_SUPPORT_EMAIL="support@pronto.test")
+    client = app.test_client()
+    page = client.get("/search?q=refund", headers=BROWSER).get_data(as_text=True)
+    link = re.search(r'href="(/articles/([a-z0-9-]+)\?[^"]*s=\d+[^"]*)"', page)
+    client.get(html.unescape(link.group(1)), headers=BROWSER)
+    found = client.get(f"/api/v1/articles/{link.group(2)}").get_json()
+    client.post(f"/api/v1/articles/{found['slug']}/votes", headers=BROWSER,
+                json={"helpful": False, "reason": "steps-didnt-work"})
+    client.post("/api/v1/tickets", headers=BROWSER,
+                json={**TICKET, "subject": "Refund", "article": found["slug"],
+                      "description": "My refund has not arrived after two weeks."})
+
+    text = inbox.messages[0].content.decode()
+    assert "Journey: Refunds" in text and "refunds-and-after-sales" not in text
+    assert "The steps didn't work" in text and "steps-didnt-work" not in text
+    assert f"opened {found['title']} (#1)" in text

@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
+from app.events.votes import NO_REASONS
 from app.text import Text, in_language
 from app.tickets.labels import status_label
 from app.tickets.reply_address import reply_address, reply_token
@@ -33,6 +34,11 @@ class Channel(Protocol):
     def send(self, payload: dict[str, Any]) -> None: ...
 
 
+def _reason_words(code: str) -> str:
+    """A reader's "No" reason as the words they chose (English, as the rest of this mail)."""
+    return str(NO_REASONS[code]) if code in NO_REASONS else code
+
+
 def ticket_text(payload: dict[str, Any]) -> str:
     """Plain-text body: the user's words first, then what they already tried."""
     lines = [
@@ -43,7 +49,7 @@ def ticket_text(payload: dict[str, Any]) -> str:
     if payload.get("order_reference"):
         lines.append(f"Order/account reference: {payload['order_reference']}")
     if payload.get("journey"):
-        lines.append(f"Journey: {payload['journey']}")
+        lines.append(f"Journey: {payload.get('journey_title') or payload['journey']}")
     if payload.get("channel") and payload["channel"] != "site":
         where = f" on {payload['page_context']}" if payload.get("page_context") else ""
         lines.append(f"Came from: {payload['channel']}{where}")
@@ -52,11 +58,12 @@ def ticket_text(payload: dict[str, Any]) -> str:
     for article in context.get("articles", []):
         vote = {"yes": "voted: solved it", "no": "voted: did NOT solve it"}.get(
             article.get("vote"), "no vote")
-        reason = f" — {article['reason']}" if article.get("reason") else ""
+        reason = f" — {_reason_words(article['reason'])}" if article.get("reason") else ""
         comment = f' — "{article["comment"]}"' if article.get("comment") else ""
         lines.append(f"  read: {article['title']} ({vote}{reason}{comment})")
     for search in context.get("searches", []):
-        clicked = ", ".join(f"{c['slug']} (#{c['position']})" for c in search.get("clicked", []))
+        clicked = ", ".join(f"{c.get('title') or c['slug']} (#{c['position']})"
+                            for c in search.get("clicked", []))
         lines.append(f"  searched: \"{search['query']}\" — {search['results']} results"
                      + (f"; opened {clicked}" if clicked else ""))
     if not context.get("articles") and not context.get("searches"):

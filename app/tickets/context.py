@@ -47,6 +47,7 @@ def session_context(session_id: str | None, titles: dict[str, str]) -> dict[str,
             search_by_id[event.id] = entry
         elif event.name == SEARCH_CLICKED and event.search_event_id in search_by_id:
             search_by_id[event.search_event_id]["clicked"].append(
-                {"slug": event.article_slug, "position": event.position}
+                {"slug": event.article_slug, "position": event.position,
+                 "title": titles.get(event.article_slug, event.article_slug)}
             )
     return {"articles": list(articles.values()), "searches": searches}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app, has_app_context
 from sqlalchemy import func, select
 
 from app.events.models import utcnow
@@ -32,6 +33,14 @@ class DeliveryReport:
     waiting: int = 0
 
 
+def _journey_title(slug: str | None) -> str | None:
+    """The journey's title for people reading the ticket (None outside an app or if unknown)."""
+    if not slug or not has_app_context():
+        return None
+    journey = current_app.extensions["helpcenter"].journey(slug)
+    return journey.title if journey is not None else None
+
+
 def ticket_payload(ticket: Ticket) -> dict[str, Any]:
     return {
         "reference": ticket.reference,
@@ -43,6 +52,7 @@ def ticket_payload(ticket: Ticket) -> dict[str, Any]:
         "description": ticket.description,
         "order_reference": ticket.order_reference,
         "journey": ticket.journey,
+        "journey_title": _journey_title(ticket.journey),
         "article": ticket.article_slug,
         "created_at": ticket.created_at.isoformat(),
         "context": ticket.context,
