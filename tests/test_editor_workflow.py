@@ -222,6 +222,30 @@ def test_a_scheduled_change_is_applied_once_however_many_ask(editor_app):
     assert live_title(app) is None
 
 
+def test_a_change_left_running_by_a_stopped_process_is_reported_not_applied_again(editor_app):
+    from app.editor.models import ScheduledChange
+    from app.editor.schedule import INTERRUPTED, apply_due
+    from app.extensions import db
+
+    app, _ = editor_app
+    with app.app_context():
+        app.extensions["helpcenter"].ensure_ready()
+        stuck = ScheduledChange(article_slug=SLUG, action="unpublish", status="running",
+                                due_at=utcnow() - timedelta(hours=1),
+                                done_at=utcnow() - timedelta(minutes=30))
+        recent = ScheduledChange(article_slug=SLUG, action="unpublish", status="running",
+                                 due_at=utcnow() - timedelta(minutes=1),
+                                 done_at=utcnow() - timedelta(seconds=5))
+        db.session.add_all([stuck, recent])
+        db.session.commit()
+        assert apply_due() == []
+        db.session.refresh(stuck)
+        db.session.refresh(recent)
+        assert (stuck.status, stuck.outcome) == ("failed", INTERRUPTED)
+        assert recent.status == "running"  # still being applied by another process
+    assert live_title(app) == LIVE_TITLE
+
+
 def test_review_an_editor_asks_a_manager_approves(editor_app):
     app, content = editor_app
     editor, _ = sign_in(app, "editor@pronto.test")

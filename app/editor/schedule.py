@@ -5,7 +5,7 @@ each due change is claimed by one process (a conditional update) before it is ap
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -18,6 +18,10 @@ from app.text import Text, TextError
 
 log = logging.getLogger(__name__)
 ACTIONS = ("publish", "unpublish")
+# A change takes seconds to apply; one still "running" after this was left by a stopped process.
+INTERRUPTED_AFTER = timedelta(minutes=10)
+INTERRUPTED = ("Interrupted: the process applying it stopped. Check the article and schedule "
+               "the change again if it is still needed.")
 
 
 class ScheduleError(TextError):
@@ -71,9 +75,21 @@ def changes_of(slug: str) -> list[ScheduledChange]:
         ScheduledChange.article_slug == slug).order_by(ScheduledChange.id.desc())))
 
 
+def release_interrupted(now: datetime) -> int:
+    """Changes left "running" by a process that stopped mid-way are reported as failed, never
+    applied again (the change may have happened): an editor checks the article and schedules
+    it anew. Returns how many."""
+    released = db.session.execute(update(ScheduledChange).where(
+        ScheduledChange.status == "running", ScheduledChange.done_at < now - INTERRUPTED_AFTER)
+        .values(status="failed", outcome=INTERRUPTED, done_at=now)).rowcount
+    db.session.commit()
+    return released
+
+
 def apply_due(now: datetime | None = None) -> list[ScheduledChange]:
     """Apply every change whose time has come; returns those this process applied."""
     now = now or utcnow()
+    release_interrupted(now)
     due = list(db.session.scalars(select(ScheduledChange.id).where(
         ScheduledChange.status == "pending", ScheduledChange.due_at <= now)
         .order_by(ScheduledChange.due_at)))
@@ -81,7 +97,7 @@ def apply_due(now: datetime | None = None) -> list[ScheduledChange]:
     for change_id in due:
         claimed = db.session.execute(update(ScheduledChange).where(
             ScheduledChange.id == change_id, ScheduledChange.status == "pending")
-            .values(status="running")).rowcount
+            .values(status="running", done_at=utcnow())).rowcount  # when it was claimed
         db.session.commit()
         if not claimed:
             continue  # another process has it
