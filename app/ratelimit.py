@@ -30,6 +30,17 @@ def client_key() -> str:
     return hmac.new(secret, b"client:" + address, hashlib.sha256).hexdigest()[:32]
 
 
+def token_key() -> str:
+    """Integration calls count per API token (the whole Authorization header, keyed so the
+    store never holds it); a call without one counts per client address."""
+    offered = request.headers.get("Authorization", "")
+    if not offered:
+        return client_key()
+    secret = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(secret, b"token:" + offered.encode(), hashlib.sha256).hexdigest()
+    return "token:" + digest[:32]
+
+
 def client_and_article_key() -> str:
     return f"{client_key()}:{(request.view_args or {}).get('slug', '')}"
 
@@ -48,6 +59,9 @@ ROUTE_LIMITS = {
     "api.context_articles": ("GET", (("search", client_key),)),
     "api.widget_session": ("POST", (("widget_sessions", client_key),)),
     "auth.login": ("POST", (("signin", client_key),)),
+    **{f"integration.{view}": (method, (("integration", token_key),)) for view, method in (
+        ("article_figures", "GET"), ("gaps", "GET"), ("funnels", "GET"),
+        ("article_source", "GET"), ("put_article", "PUT"), ("unpublish_article", "POST"))},
 }
 
 
@@ -88,6 +102,9 @@ def breach_message(name: str) -> str:
         return Text("Too many votes from your network just now. Please try again later.")
     if name == "signin":
         return Text("Too many sign-in attempts from your network. Please wait a minute.")
+    if name == "integration":
+        return Text("Too many calls with this API token just now. Please wait a little and "
+                    "try again.")
     return Text("Too many requests from your network just now. Please wait a little and try "
                 "again.")
 

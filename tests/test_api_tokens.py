@@ -158,3 +158,15 @@ def test_the_token_page_is_for_admins_and_needs_the_form_token(staff_app):
                                                                        "/admin/tokens/")},
                       headers=BROWSER)
     assert bad.status_code == 400 and "Choose scopes" in bad.get_data(as_text=True)
+
+
+def test_integration_calls_are_limited_per_token(make_app):
+    app = make_app(KB_RATELIMIT_ENABLED="on", KB_RATELIMIT_INTEGRATION="2 per minute")
+    busy, other = make_token(app, "busy"), make_token(app, "other")
+    client = app.test_client()
+    assert [client.get(METRICS, headers=bearer(busy)).status_code for _ in range(3)] == [
+        200, 200, 429]
+    refused = client.get(METRICS, headers=bearer(busy))
+    assert "API token" in refused.get_json()["error"]["message"]
+    assert int(refused.headers["Retry-After"]) > 0
+    assert client.get(METRICS, headers=bearer(other)).status_code == 200  # its own budget

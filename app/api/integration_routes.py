@@ -25,10 +25,12 @@ def documented(scope: str, *statuses: int):
     reasons = {400: "A field is wrong; `fields` names it.",
                401: "No token, or an unknown, expired or revoked one.",
                403: f"The token lacks the scope `{scope}`.",
-               404: "No such article.", 409: "Changed meanwhile: `diff` shows how."}
+               404: "No such article.", 409: "Changed meanwhile: `diff` shows how.",
+               429: "Too many calls with this token (`KB_RATELIMIT_INTEGRATION`); see "
+                    "`Retry-After`."}
 
     def decorator(view):
-        for status in sorted({401, 403, *statuses}, reverse=True):
+        for status in sorted({401, 403, 429, *statuses}, reverse=True):
             view = integration.alt_response(status, description=reasons[status], **ERROR)(view)
         view = integration.doc(security=[{"apiToken": [scope]}])(view)
         return token_required(scope)(view)
