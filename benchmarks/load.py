@@ -73,6 +73,26 @@ def wait_for(url: str, seconds: float = 120) -> None:
     raise SystemExit(f"{url} did not answer")
 
 
+def prepare_site(env: dict[str, str]) -> None:
+    """The database schema and the search index of the site ``env`` describes."""
+    flask = [str(BIN / "flask"), "--app", "wsgi"]
+    for step in (["db", "upgrade"], ["index", "rebuild"]):
+        subprocess.run([*flask, *step], cwd=PROJECT_ROOT, env=env, check=True,
+                       capture_output=True)
+
+
+def start_gunicorn(port: int, workers: int, env: dict[str, str],
+                   options: tuple[str, ...] = (), core: int | None = 0) -> subprocess.Popen:
+    """gunicorn from the project folder (so gunicorn.conf.py applies unless ``options`` give
+    another --config), pinned to ``core`` where taskset exists; returns once /healthz answers."""
+    command = [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+               "--log-level", "warning", *options, "wsgi:app"]
+    server = subprocess.Popen(pinned(core, command) if core is not None else command,
+                              cwd=PROJECT_ROOT, env=env)
+    wait_for(f"http://127.0.0.1:{port}/healthz")
+    return server
+
+
 def print_stats(prefix: Path) -> int:
     """The per-endpoint table; returns how many requests failed."""
     rows = list(csv.DictReader((prefix.parent / f"{prefix.name}_stats.csv").open()))
@@ -205,19 +225,11 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": database_url, "KB_CONTENT_DIR": str(content),
            "KB_INDEX_DIR": str(folder / "index"), "SECRET_KEY": secrets.token_hex(16),
            "KB_TRUSTED_PROXIES": "1", "KB_TICKET_DELIVERY": "off"}
-    flask = [str(BIN / "flask"), "--app", "wsgi"]
     port = free_port()
     server = None
     try:
-        subprocess.run([*flask, "db", "upgrade"], cwd=PROJECT_ROOT, env=env, check=True,
-                       capture_output=True)
-        subprocess.run([*flask, "index", "rebuild"], cwd=PROJECT_ROOT, env=env, check=True,
-                       capture_output=True)
-        server = subprocess.Popen(pinned(0, [str(BIN / "gunicorn"), "--workers",
-                                             str(args.workers), "--bind", f"127.0.0.1:{port}",
-                                             "--log-level", "warning", "wsgi:app"]),
-                                  cwd=PROJECT_ROOT, env=env)
-        wait_for(f"http://127.0.0.1:{port}/healthz")
+        prepare_site(env)
+        server = start_gunicorn(port, args.workers, env)
         record_path, prefix = folder / "record.json", folder / "locust"
         locust_env = {**env, "LOAD_RECORD": str(record_path),
                       "LOAD_ARTICLES": ",".join(published_slugs(content))}

@@ -15,8 +15,6 @@ import argparse
 import os
 import secrets
 import shutil
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -24,31 +22,12 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from benchmarks.load import PROJECT_ROOT, free_port, prepare_site, start_gunicorn
+
 ENGLISH = ["reset password", "refund", "delivery late", "change email", "cancel order",
            "invoice", "account locked", "payment failed", "shipping address", "two factor"]
 CHINESE = ["退款", "忘记密码", "修改手机号", "发票", "订单取消", "物流查询", "账号被锁",
            "支付失败", "收货地址", "优惠券"]
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(url: str, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
 
 
 def workers_of(master: int) -> list[int]:
@@ -95,13 +74,9 @@ def drive(base: str, rounds: int) -> None:
 
 def measure(label: str, config: Path | None, env: dict, workers: int, rounds: int) -> None:
     port = free_port()
-    command = [str(BIN / "gunicorn"), "--workers", str(workers), "--bind",
-               f"127.0.0.1:{port}", "--log-level", "warning"]
-    if config is not None:
-        command += ["--config", str(config)]
-    server = subprocess.Popen([*command, "wsgi:app"], cwd=PROJECT_ROOT, env=env)
+    options = ("--config", str(config)) if config is not None else ()
+    server = start_gunicorn(port, workers, env, options, core=None)
     try:
-        wait_for(f"http://127.0.0.1:{port}/healthz")
         started = time.perf_counter()
         drive(f"http://127.0.0.1:{port}", rounds)
         elapsed = time.perf_counter() - started
@@ -135,10 +110,7 @@ def main() -> None:
                "KB_CONTENT_DIR": str(folder / "content"), "KB_INDEX_DIR": str(folder / "index"),
                "SECRET_KEY": secrets.token_hex(16), "KB_TICKET_DELIVERY": "off",
                "KB_RATELIMIT_ENABLED": "off"}
-        flask = [str(BIN / "flask"), "--app", "wsgi"]
-        for step in (["db", "upgrade"], ["index", "rebuild"]):
-            subprocess.run([*flask, *step], cwd=PROJECT_ROOT, env=env, check=True,
-                           capture_output=True)
+        prepare_site(env)
         plain = folder / "plain.conf.py"
         plain.write_text("")
         measure("each worker loads the encoders on first use", plain, env, args.workers,

@@ -19,7 +19,15 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from benchmarks.load import BIN, PROJECT_ROOT, free_port, pinned, published_slugs, wait_for
+from benchmarks.load import (
+    BIN,
+    PROJECT_ROOT,
+    free_port,
+    pinned,
+    prepare_site,
+    published_slugs,
+    start_gunicorn,
+)
 
 QUESTIONS = ["refund", "reset password", "cancel order", "delivery late", "change email",
              "two factor", "invoice", "payment failed", "track parcel", "退款"]
@@ -68,19 +76,11 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "KB_CONTENT_DIR": str(content),
            "KB_INDEX_DIR": str(folder / "index"), "SECRET_KEY": secrets.token_hex(16),
            "KB_TICKET_DELIVERY": "off", "KB_RATELIMIT_ENABLED": "off"}
-    flask = [str(BIN / "flask"), "--app", "wsgi"]
     port = free_port()
     server = None
     try:
-        subprocess.run([*flask, "db", "upgrade"], cwd=PROJECT_ROOT, env=env, check=True,
-                       capture_output=True)
-        subprocess.run([*flask, "index", "rebuild"], cwd=PROJECT_ROOT, env=env, check=True,
-                       capture_output=True)
-        server = subprocess.Popen(pinned(0, [str(BIN / "gunicorn"), "--workers",
-                                             str(args.workers), "--bind", f"127.0.0.1:{port}",
-                                             "--log-level", "warning", "wsgi:app"]),
-                                  cwd=PROJECT_ROOT, env=env)
-        wait_for(f"http://127.0.0.1:{port}/healthz")
+        prepare_site(env)
+        server = start_gunicorn(port, args.workers, env)
         slugs = [slug for slug in published_slugs(content)][:40]
         endpoints = {
             "/healthz": ["/healthz"],

@@ -147,15 +147,7 @@ def save_article(
     if article is None or errors:
         outcome.errors = errors or {"body": [Text("The article is not valid.")]}
         return outcome
-    changes = [(relative(path, content_dir), text.encode("utf-8"),
-                current if old_path == path else None)]
-    if old_path != path:
-        changes.append((relative(old_path, content_dir), None, current))
-    try:
-        (journal or FilesOnly()).record(changes)
-    except ContentConflict as conflict:
-        saved_now = (conflict.current or b"").decode("utf-8", "replace")
-        outcome.conflict_diff = unified_diff(saved_now, text, "saved meanwhile", "your version")
+    if not _claimed(journal, content_dir, path, old_path, text, current, outcome):
         return outcome
     try:
         write_atomically(path, text, new=existing is None or old_path != path)
@@ -168,6 +160,25 @@ def save_article(
         old_path.unlink(missing_ok=True)  # the article moved to another journey
     outcome.article = article
     return outcome
+
+
+def _claimed(journal: ContentJournal | None, content_dir: Path, path: Path,
+             old_path: Path | None, text: str, current: str | None,
+             outcome: SaveOutcome) -> bool:
+    """Claim writing ``text`` to ``path`` (and removing ``old_path`` when the file moves) in the
+    content journal, ``current`` being the hash the editor started from. On a conflict the
+    outcome gets the difference and nothing is claimed."""
+    changes = [(relative(path, content_dir), text.encode("utf-8"),
+                current if old_path == path else None)]
+    if old_path is not None and old_path != path:
+        changes.append((relative(old_path, content_dir), None, current))
+    try:
+        (journal or FilesOnly()).record(changes)
+    except ContentConflict as conflict:
+        saved_now = (conflict.current or b"").decode("utf-8", "replace")
+        outcome.conflict_diff = unified_diff(saved_now, text, "saved meanwhile", "your version")
+        return False
+    return True
 
 
 def save_pending(
@@ -205,15 +216,7 @@ def save_pending(
         outcome.conflict_diff = unified_diff(saved_now, text, "saved meanwhile", "your version")
         return outcome
     path = pending_path(content_dir, submission.journey, submission.slug)
-    changes = [(relative(path, content_dir), text.encode("utf-8"),
-                current if old == path else None)]
-    if old is not None and old != path:
-        changes.append((relative(old, content_dir), None, current))
-    try:
-        (journal or FilesOnly()).record(changes)
-    except ContentConflict as conflict:
-        saved_now = (conflict.current or b"").decode("utf-8", "replace")
-        outcome.conflict_diff = unified_diff(saved_now, text, "saved meanwhile", "your version")
+    if not _claimed(journal, content_dir, path, old, text, current, outcome):
         return outcome
     write_atomically(path, text)
     if old is not None and old != path:

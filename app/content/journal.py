@@ -25,7 +25,7 @@ from sqlalchemy import BigInteger, LargeBinary, String, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.content.writer import write_bytes_atomically
+from app.content.writer import write_atomically, write_bytes_atomically
 from app.events.models import BigId, UTCDateTime, utcnow
 from app.extensions import db
 
@@ -224,3 +224,24 @@ def relative(path: Path, content_dir: Path) -> str:
     return Path(path).relative_to(content_dir).as_posix()
 
 
+def text_hash(text: str) -> str:
+    """The hash an editor page keeps of a file's text, to tell whether it changed meanwhile."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def save_if_unchanged(path: Path, text: str, base_hash: str,
+                      journal: ContentJournal | None = None) -> str | None:
+    """Write ``text`` to ``path`` (a file at the top of the content folder) through the journal
+    if the file is still the one ``base_hash`` names; returns the text it replaced, or None
+    when it changed meanwhile (nothing written)."""
+    exists = path.is_file()
+    current = path.read_text(encoding="utf-8") if exists else ""
+    if text_hash(current) != base_hash:
+        return None
+    try:
+        (journal or FilesOnly()).record([(path.name, text.encode("utf-8"),
+                                          text_hash(current) if exists else None)])
+    except ContentConflict:
+        return None
+    write_atomically(path, text)
+    return current

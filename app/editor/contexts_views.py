@@ -6,9 +6,10 @@ from flask import redirect, render_template, request, url_for
 
 from app import helpcenter
 from app.accounts.access import permission_required
+from app.content.journal import text_hash
 from app.editor import editor
 from app.widget.contexts import CONTEXTS_FILE
-from app.widget.editing import save_contexts, text_hash
+from app.widget.editing import save_contexts
 
 
 def _page(text: str, base_hash: str, *, errors=None, conflict=False, status=200):

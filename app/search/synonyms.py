@@ -11,7 +11,6 @@ A question containing one member of a group (compared after analysis, so "refund
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import threading
@@ -22,8 +21,7 @@ from pathlib import Path
 import yaml
 from whoosh.query import Or, Phrase, Query, Term
 
-from app.content.journal import ContentConflict, ContentJournal, FilesOnly
-from app.content.writer import write_atomically
+from app.content.journal import ContentJournal, save_if_unchanged, text_hash
 from app.search.rerank import terms
 from app.text import Text
 
@@ -175,10 +173,6 @@ class SynonymsSave:
     text: str = ""  # the file's text after it
 
 
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def save_lines(path: Path, lines: str, base_hash: str,
                journal: ContentJournal | None = None) -> SynonymsSave:
     """Write the groups in ``lines`` to ``path`` unless a line is unusable or the file is no
@@ -192,12 +186,8 @@ def save_lines(path: Path, lines: str, base_hash: str,
     text = file_text(groups, leading_comments(current))
     if parse_synonyms(text, str(path)) != groups:  # the YAML must read back as written
         raise SynonymsError(f"{path}: the groups did not survive writing")
-    try:
-        (journal or FilesOnly()).record([(path.name, text.encode("utf-8"),
-                                          text_hash(current) if path.is_file() else None)])
-    except ContentConflict:
+    if save_if_unchanged(path, text, base_hash, journal) is None:
         return SynonymsSave(conflict=True)
-    write_atomically(path, text)
     return SynonymsSave(saved=True, previous=current, text=text)
 
 
