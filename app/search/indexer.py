@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,6 +22,16 @@ from app.search.store import IndexStore, IndexUnavailable
 
 log = logging.getLogger(__name__)
 EMBEDDING_CHUNK = 128  # titles embedded per step of a full rebuild
+
+
+def embedding_threads() -> int:
+    """Threads that embed a full rebuild's titles: one per core this process may use. The
+    writer's own thread shares them; on two cores two embedding threads took a rebuild of 5,000
+    articles from 31 s to 27 s, three made it slower (docs/performance.md)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 # zlib level of the postings blocks a rebuild writes. Whoosh's default (3) spent a third of
 # the time of writing the postings compressing them; level 1 (docs/performance.md).
 POSTINGS_COMPRESSION = 1
@@ -143,9 +154,10 @@ def _rebuild_locked(store: IndexStore, content: ContentSet) -> IndexReport:
     chunks = [articles[first:first + EMBEDDING_CHUNK]
               for first in range(0, len(articles), EMBEDDING_CHUNK)]
     generation, path = store.new_generation()
-    # Titles are embedded a chunk ahead, in a thread, while this one writes the previous chunk:
+    # Titles are embedded chunks ahead, in threads, while this one writes the earlier chunks:
     # onnxruntime releases the GIL, so the model and Whoosh's analysis share the cores.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed-titles") as embedding:
+    with ThreadPoolExecutor(max_workers=embedding_threads(),
+                            thread_name_prefix="embed-titles") as embedding:
         pending = [embedding.submit(title_vectors, chunk, known, store.embed_titles)
                    for chunk in chunks]
         try:
