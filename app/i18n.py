@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlencode
 
+from babel.support import NullTranslations
 from flask import Flask, current_app, g, request
 from flask_babel import Babel, format_datetime, get_translations, gettext
 from jinja2 import pass_context
@@ -84,7 +85,7 @@ def moment(value: datetime) -> str:
     return format_datetime(value, MOMENT_PATTERNS.get(current_language(), MOMENT_PATTERNS["en"]))
 
 
-def template_gettext(translations) -> dict:
+def template_gettext(translations: NullTranslations) -> dict:
     """``gettext`` and ``ngettext`` for one template render, bound to the translations looked
     up once for it. Jinja takes these from the context before its globals, where Flask-Babel's
     look the translations up again on every call (about a tenth of a page's time). They behave

@@ -23,6 +23,10 @@ from app.search.store import IndexStore, IndexUnavailable
 log = logging.getLogger(__name__)
 EMBEDDING_CHUNK = 128  # titles embedded per step of a full rebuild
 
+# zlib level of the postings blocks a rebuild writes. Whoosh's default (3) spent a third of
+# the time of writing the postings compressing them; level 1 (docs/performance.md).
+POSTINGS_COMPRESSION = 1
+
 
 def embedding_threads() -> int:
     """Threads that embed a full rebuild's titles: one per core this process may use. The
@@ -32,10 +36,6 @@ def embedding_threads() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
-# zlib level of the postings blocks a rebuild writes. Whoosh's default (3) spent a third of
-# the time of writing the postings compressing them; level 1 (docs/performance.md).
-POSTINGS_COMPRESSION = 1
-
 
 
 @dataclass
