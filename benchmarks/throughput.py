@@ -54,15 +54,18 @@ def drive_k6(port: int, name: str, paths: list[str], users: int, seconds: int, f
              env: dict[str, str]) -> dict[str, float]:
     """Run k6 against ``paths`` and return its figures."""
     summary = folder / f"k6-{name}.json"
-    subprocess.run(pinned(1, [k6_program() or "k6", "run", "--quiet", "--no-color",
-                              "--no-usage-report", "--vus", str(users), "--duration",
-                              f"{seconds}s", "--summary-trend-stats", "med,p(95)",
-                              "--summary-export", str(summary),
-                              str(PROJECT_ROOT / "benchmarks" / "throughput_k6.js")]),
-                   cwd=PROJECT_ROOT, check=False, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL,
-                   env={**env, "THROUGHPUT_PATHS": ",".join(paths),
-                        "THROUGHPUT_HOST": f"http://127.0.0.1:{port}"})
+    run = subprocess.run(pinned(1, [k6_program() or "k6", "run", "--quiet", "--no-color",
+                                    "--no-usage-report", "--vus", str(users), "--duration",
+                                    f"{seconds}s", "--summary-trend-stats", "med,p(95)",
+                                    "--summary-export", str(summary),
+                                    str(PROJECT_ROOT / "benchmarks" / "throughput_k6.js")]),
+                         cwd=PROJECT_ROOT, check=False, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True,
+                         env={**env, "THROUGHPUT_PATHS": ",".join(paths),
+                              "THROUGHPUT_HOST": f"http://127.0.0.1:{port}"})
+    if not summary.is_file():
+        raise SystemExit(f"k6 gave no summary (exit {run.returncode}): {run.stderr[-500:]}"
+                         " (--tool locust runs the same with locust)")
     metrics = json.loads(summary.read_text())["metrics"]
     requests = int(metrics["http_reqs"]["count"])
     return {"requests": requests, "failures": int(metrics["http_req_failed"].get("passes", 0)),
