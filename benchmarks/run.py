@@ -34,8 +34,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 OUT_FILE = Path(__file__).resolve().parent / "out" / "latest.json"
 CORPORA = ("demo", "officedocs", "generated", "chinese")
 BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"}
-TARGETS = {"search_p95_ms": 30.0, "rebuild_5000_s": 60.0, "suggest_p95_ms": 5.0,
-           "fts5_ratio": 1.5}
+TARGETS = {"search_p95_ms": 30.0, "rebuild_5000_s": 15.0, "update_one_ms": 200.0,
+           "suggest_p95_ms": 5.0, "fts5_ratio": 1.5}
 SUGGEST_QUERIES = 100  # questions typed keystroke by keystroke for the suggest figures
 
 # ---------------------------------------------------------------- measuring
@@ -257,6 +257,8 @@ def target_lines(results: dict[str, dict[str, Any]], count: int) -> list[str]:
         return ["targets: the generated corpus was not run"]
     search, limit = generated["search"], TARGETS["search_p95_ms"]
     rebuild, rebuild_limit = generated["rebuild_s"], TARGETS["rebuild_5000_s"]
+    incremental = generated["incremental"]
+    slowest_change = max(incremental["save_ms"], incremental["update_ms"])
     suggest_limit = TARGETS["suggest_p95_ms"]
     suggest = generated["suggest"]["keystrokes"]["p95"]
     request = generated["suggest_request"]["p95"]
@@ -267,8 +269,11 @@ def target_lines(results: dict[str, dict[str, Any]], count: int) -> list[str]:
         f"{search['warm']['p95']:.1f} ms {verdict[search['warm']['p95'] < limit]}",
         f"    same figure for first hits (uncached, warm searcher): "
         f"{search['first_hit']['p95']:.1f} ms {verdict[search['first_hit']['p95'] < limit]}",
-        f"target rebuild of {count:,} < {rebuild_limit:.0f} s: "
-        f"{rebuild:.1f} s {verdict[rebuild < rebuild_limit]}",
+        f"target rebuild of {count:,} <= {rebuild_limit:.0f} s (from nothing, every title "
+        f"embedded): {rebuild:.1f} s {verdict[rebuild <= rebuild_limit]}",
+        f"target one article changed <= {TARGETS['update_one_ms']:.0f} ms (editor's save / "
+        f"index update): {incremental['save_ms']:.0f} / {incremental['update_ms']:.0f} ms "
+        f"{verdict[slowest_change <= TARGETS['update_one_ms']]}",
         f"target first-time search p95 <= {TARGETS['fts5_ratio']:.1f} x SQLite FTS5's "
         f"(same run, same questions, interleaved): {ratio:.2f} x "
         f"{verdict[ratio <= TARGETS['fts5_ratio']]}",
