@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import create_in
 
 from app.content import Article, ContentSet
 from app.content.render import markdown_to_text
 from app.search.analysis import has_chinese
+from app.search.codec import LengthsInMemoryCodec
 from app.search.encoders import PASSAGE_SOURCE, Known, article_vectors, passage_text
 from app.search.schema import build_schema
 from app.search.store import IndexStore, IndexUnavailable
@@ -162,7 +162,8 @@ def _rebuild_locked(store: IndexStore, content: ContentSet) -> IndexReport:
                    for chunk in chunks]
         try:
             ix = create_in(str(path), build_schema())
-            writer = ix.writer(limitmb=256, codec=W3Codec(compression=POSTINGS_COMPRESSION))
+            codec = LengthsInMemoryCodec(compression=POSTINGS_COMPRESSION)
+            writer = ix.writer(limitmb=256, codec=codec)
             for chunk, vectors in zip(chunks, pending, strict=True):
                 for article, vector in zip(chunk, vectors.result(), strict=True):
                     writer.add_document(**article_document(article, vector))
