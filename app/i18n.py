@@ -92,12 +92,13 @@ def template_gettext(translations: NullTranslations) -> dict:
     as Jinja's new-style callables: the result is marked safe under autoescape, and always
     %-formatted with the keyword arguments."""
     @pass_context
-    def template_gettext_one(context, message: str, **variables) -> str:
+    def template_gettext_one(context, message: str, /, **variables) -> str:
         text = translations.ugettext(message)
         return (Markup(text) if context.eval_ctx.autoescape else text) % variables
 
     @pass_context
-    def template_ngettext(context, singular: str, plural: str, count: int, **variables) -> str:
+    def template_ngettext(context, singular: str, plural: str, count: int, /,
+                          **variables) -> str:
         variables.setdefault("num", count)
         text = translations.ungettext(singular, plural, count)
         return (Markup(text) if context.eval_ctx.autoescape else text) % variables

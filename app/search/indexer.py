@@ -26,6 +26,7 @@ EMBEDDING_CHUNK = 128  # titles embedded per step of a full rebuild
 # zlib level of the postings blocks a rebuild writes. Whoosh's default (3) spent a third of
 # the time of writing the postings compressing them; level 1 (docs/performance.md).
 POSTINGS_COMPRESSION = 1
+MAX_EMBEDDING_THREADS = 4
 
 
 def embedding_threads() -> int:
@@ -33,9 +34,12 @@ def embedding_threads() -> int:
     writer's own thread shares them; on two cores two embedding threads took a rebuild of 5,000
     articles from 31 s to 27 s, three made it slower (docs/performance.md)."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    # Capped: a container's CPU limit is not in the affinity mask, and each thread holds
+    # onnxruntime's working memory.
+    return max(1, min(cores, MAX_EMBEDDING_THREADS))
 
 
 @dataclass
