@@ -24,21 +24,21 @@ from app.accounts.throttle import SignInThrottle
 from app.text import Text
 
 
-def client_key() -> str:
+def _keyed(kind: bytes, value: str) -> str:
+    """``value`` keyed with the secret, so the rate-limit store never holds it."""
     secret = current_app.config["SECRET_KEY"].encode()
-    address = (request.remote_addr or "").encode()
-    return hmac.new(secret, b"client:" + address, hashlib.sha256).hexdigest()[:32]
+    return hmac.new(secret, kind + b":" + value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def client_key() -> str:
+    return _keyed(b"client", request.remote_addr or "")
 
 
 def token_key() -> str:
-    """Integration calls count per API token (the whole Authorization header, keyed so the
-    store never holds it); a call without one counts per client address."""
+    """Integration calls count per API token (the whole Authorization header); a call without
+    one counts per client address."""
     offered = request.headers.get("Authorization", "")
-    if not offered:
-        return client_key()
-    secret = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(secret, b"token:" + offered.encode(), hashlib.sha256).hexdigest()
-    return "token:" + digest[:32]
+    return "token:" + _keyed(b"token", offered) if offered else client_key()
 
 
 def client_and_article_key() -> str:

@@ -173,7 +173,7 @@ def main() -> None:
         for name, row in figures.items():
             print(f"{name:<16}{row['rps']:>9.1f}{row['p50']:>8.1f}{row['p95']:>8.1f}"
                   f"{row['failures']:>8}{row['rps'] / floor:>12.0%}{row['cpu_ms']:>19.2f}"
-                  f"{cpu_floor / row['cpu_ms']:>12.0%}")
+                  f"{cpu_floor / (row['cpu_ms'] or cpu_floor):>12.0%}")
         print("(the last column: /healthz's CPU per request over the page's, the share of "
               "/healthz's rate a page reaches when the server's core is the limit)")
         served = figures["article page"]["answered"]

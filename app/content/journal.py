@@ -236,11 +236,12 @@ def save_if_unchanged(path: Path, text: str, base_hash: str,
     when it changed meanwhile (nothing written)."""
     exists = path.is_file()
     current = path.read_text(encoding="utf-8") if exists else ""
-    if text_hash(current) != base_hash:
+    current_hash = text_hash(current)
+    if current_hash != base_hash:
         return None
     try:
         (journal or FilesOnly()).record([(path.name, text.encode("utf-8"),
-                                          text_hash(current) if exists else None)])
+                                          current_hash if exists else None)])
     except ContentConflict:
         return None
     write_atomically(path, text)
