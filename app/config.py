@@ -176,7 +176,10 @@ def load_config(overrides: dict[str, Any] | None, instance_path: Path) -> dict[s
     if config["KB_TICKET_DELIVERY"] not in {"background", "inline", "off"}:
         raise RuntimeError("KB_TICKET_DELIVERY must be background, inline or off")
     config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(config["DATABASE_URL"])
-    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    # A server's connection can drop while pooled (a restart, a failover): check it on checkout.
+    # A SQLite file has no connection to lose, and the check cost every page a statement.
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "pool_pre_ping": not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")}
     config["SESSION_COOKIE_HTTPONLY"] = True
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
     config["SESSION_COOKIE_SECURE"] = config["KB_ENV"] == "production"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.events.models import Event, HelpSession, utcnow
 from app.events.recorder import record_article_view
 from app.extensions import db
-from app.sessions.service import session_id_for, touch
+from app.sessions.service import mark_active, session_id_for, touch
 from app.sessions.web import COOKIE_NAME
 from tests.conftest import BROWSER
 
@@ -67,6 +67,19 @@ def test_a_visit_ends_after_thirty_idle_minutes(make_app):
                                    at=start + timedelta(minutes=61))
         assert late.visit == 2
         assert touch("s1", start + timedelta(minutes=62)).visits == 2
+
+
+def test_a_page_creates_its_session_once_with_its_channel_and_counts_visits(make_app):
+    with make_app().app_context():
+        start = utcnow()
+        assert mark_active("s2", start, "widget", "checkout") == 1
+        assert mark_active("s2", start + timedelta(minutes=29)) == 1
+        assert mark_active("s2", start + timedelta(minutes=60)) == 2
+        db.session.commit()
+        stored = db.session.get(HelpSession, "s2")
+        assert (stored.channel, stored.page_context, stored.visits) == ("widget", "checkout", 2)
+        assert stored.last_seen_at == start + timedelta(minutes=60)
+        assert db.session.query(HelpSession).count() == 1
 
 
 def test_searches_and_clicks_are_recorded_with_position(make_app):

@@ -14,7 +14,7 @@ from app.errors import error_response
 from app.events import recorder
 from app.i18n import current_language
 from app.search import QueryError
-from app.sessions.web import COOKIE_NAME, current_session_id, widget_session
+from app.sessions.web import COOKIE_NAME, current_session_id, request_channel, widget_session
 
 BAD_REQUEST = {"schema": s.ErrorBody, "description": "A parameter is wrong; `fields` names it."}
 NOT_FOUND = {"schema": s.ErrorBody, "description": "No such article."}
@@ -49,7 +49,7 @@ def search(args: dict[str, Any]):
         session_id = current_session_id()
         if session_id:
             recorder.record_search(session_id, results.query, journey, results.total, "api",
-                                   lang=current_language())
+                                   lang=current_language(), channel=request_channel())
     return results
 
 
@@ -121,5 +121,6 @@ def article(args: dict[str, Any], slug: str):
         return error_response(404, f"No article with slug {slug!r}.")
     if widget_session():  # read in the widget: a view, as on the site
         recorder.record_article_view(current_session_id(), found.slug, found.journey,
-                                     args.get("source") or "api", lang=current_language())
+                                     args.get("source") or "api", lang=current_language(),
+                                     channel=request_channel())
     return found

@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import func, insert, select
 
 from app.events.models import Event, utcnow
 from app.extensions import db
-from app.sessions.service import touch
+from app.sessions.service import mark_active
 
 ARTICLE_VIEWED = "article.viewed"
 SEARCH_PERFORMED = "search.performed"
@@ -30,20 +29,25 @@ def normalize_query(text: str) -> str:
     return " ".join(_PUNCTUATION.sub("", text.lower()).split())[:300]
 
 
-def record(name: str, session_id: str | None, at: datetime | None = None, **fields) -> Event:
-    """Insert one event; with a session, mark the session active too. Commits."""
+SITE = ("site", None)
+
+
+def record(name: str, session_id: str | None, at: datetime | None = None,
+           channel: tuple[str, str | None] = SITE, **fields) -> Event:
+    """Insert one event; with a session, mark the session active too. Commits.
+
+    Two Core statements in one transaction, not the ORM's unit of work: every page a reader
+    opens comes through here, and the unit of work cost more than the page's template.
+    ``channel`` is where help was given: (site, widget or api; the widget's page context), as
+    the view's ``request_channel()`` says."""
     at = at or utcnow()
-    event = Event(name=name, session_id=session_id, occurred_at=at, **fields)
+    values = {"name": name, "session_id": session_id, "occurred_at": at,
+              "channel": channel[0], "page_context": channel[1], **fields}
     if session_id:
-        event.visit = touch(session_id, at).visits
-    db.session.add(event)
-    db.session.flush()
-    event_id = event.id
+        values["visit"] = mark_active(session_id, at, *channel)
+    inserted = db.session.execute(insert(Event.__table__), values)
     db.session.commit()
-    # Pages link the next request to this event by its id: kept, so reading it after the
-    # commit does not reload the row (a SELECT per search page).
-    set_committed_value(event, "id", event_id)
-    return event
+    return Event(id=inserted.inserted_primary_key[0], **values)
 
 
 def record_article_view(
@@ -53,9 +57,10 @@ def record_article_view(
     source: str = "browse",
     at: datetime | None = None,
     lang: str | None = None,
+    channel: tuple[str, str | None] = SITE,
 ) -> Event:
     """``lang`` is the interface language the reader uses (the article's own is in content)."""
-    return record(ARTICLE_VIEWED, session_id, at, article_slug=slug, journey=journey,
+    return record(ARTICLE_VIEWED, session_id, at, channel, article_slug=slug, journey=journey,
                   source=source if source in SOURCES else "browse", lang=lang)
 
 
@@ -67,20 +72,22 @@ def record_search(
     source: str = "search",
     at: datetime | None = None,
     lang: str | None = None,
+    channel: tuple[str, str | None] = SITE,
 ) -> Event:
-    return record(SEARCH_PERFORMED, session_id, at, query=query[:300],
+    return record(SEARCH_PERFORMED, session_id, at, channel, query=query[:300],
                   normalized_query=normalize_query(query), journey=journey,
                   result_count=result_count, source=source, lang=lang)
 
 
 def record_click(
-    session_id: str, search_event_id: int, slug: str, position: int, at: datetime | None = None
+    session_id: str, search_event_id: int, slug: str, position: int, at: datetime | None = None,
+    channel: tuple[str, str | None] = SITE,
 ) -> Event | None:
     """A result clicked on a search page: only for a search this session made."""
     search = db.session.get(Event, search_event_id)
     if search is None or search.session_id != session_id or search.name != SEARCH_PERFORMED:
         return None
-    return record(SEARCH_CLICKED, session_id, at, search_event_id=search_event_id,
+    return record(SEARCH_CLICKED, session_id, at, channel, search_event_id=search_event_id,
                   article_slug=slug, position=position, query=search.query,
                   normalized_query=search.normalized_query, lang=search.lang)
 

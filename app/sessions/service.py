@@ -7,6 +7,9 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam, case
+from sqlalchemy.dialects import postgresql, sqlite
+
 from app.events.models import HelpSession
 from app.extensions import db
 
@@ -40,3 +43,34 @@ def touch(session_id: str, now: datetime) -> HelpSession:
     session.last_seen_at = now
     return session
 
+
+
+_UPSERTS: dict[str, object] = {}
+
+
+def _upsert(dialect: str):
+    """INSERT … ON CONFLICT DO UPDATE … RETURNING visits, built once per dialect."""
+    if dialect not in _UPSERTS:
+        table = HelpSession.__table__
+        insert = (postgresql if dialect == "postgresql" else sqlite).insert(table).values(
+            id=bindparam("session_id"), created_at=bindparam("now"),
+            last_seen_at=bindparam("now"), visits=1, channel=bindparam("channel"),
+            page_context=bindparam("page_context"))
+        _UPSERTS[dialect] = insert.on_conflict_do_update(
+            index_elements=[table.c.id],
+            set_={"visits": table.c.visits + case((table.c.last_seen_at < bindparam("since"), 1),
+                                                  else_=0),
+                  "last_seen_at": bindparam("now")},
+        ).returning(table.c.visits)
+    return _UPSERTS[dialect]
+
+
+def mark_active(session_id: str, now: datetime, channel: str = "site",
+                page_context: str | None = None) -> int:
+    """``touch`` in one statement, for the pages every reader hits: creates the session (with
+    its channel) or marks it active, and returns its visit number. Two requests of one session
+    at once both count, where read-then-write could lose one. Caller commits."""
+    statement = _upsert(db.session.get_bind().dialect.name)
+    return db.session.execute(statement, {
+        "session_id": session_id, "now": now, "since": now - VISIT_GAP, "channel": channel,
+        "page_context": page_context}).scalar_one()

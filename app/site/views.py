@@ -18,12 +18,12 @@ from app import helpcenter
 from app.content.loader import MEDIA_DIR
 from app.content.render import render_cached
 from app.events import recorder
-from app.events.votes import NO_REASONS, session_votes
+from app.events.votes import NO_REASONS, session_vote
 from app.i18n import current_language
 from app.search import QueryError
 from app.search.catalog import reader_first
 from app.seo.head import article_head
-from app.sessions.web import current_session_id
+from app.sessions.web import current_session_id, request_channel
 from app.site import site
 
 FEW_RESULTS = 3  # below this many results the contact route is shown prominently
@@ -72,7 +72,7 @@ def search():
     if session_id and results.page == 1:
         context["search_event_id"] = recorder.record_search(
             session_id, results.query, results.journey, results.total,
-            lang=current_language()).id
+            lang=current_language(), channel=request_channel()).id
     else:
         context["search_event_id"] = request.args.get("s", type=int)
     return render_template("site/search.html", **context)
@@ -105,11 +105,11 @@ def article(slug: str):
         search_event_id = request.args.get("s", type=int)
         source = request.args.get("from", "search" if search_event_id else "browse")
         recorder.record_article_view(session_id, found.slug, found.journey, source,
-                                     lang=language)
+                                     lang=language, channel=request_channel())
         if search_event_id:
             recorder.record_click(session_id, search_event_id, found.slug,
-                                  request.args.get("pos", 0, type=int))
-        vote = session_votes(session_id).get(found.slug)
+                                  request.args.get("pos", 0, type=int), channel=request_channel())
+        vote = session_vote(session_id, found.slug)
     related = reader_first([a for a in (center.catalog.get(s) for s in found.related) if a],
                            language)
     translations = sorted((a for code, a in versions.items() if a.slug != found.slug),

@@ -228,7 +228,9 @@ def create_ticket(
                 return replayed
             continue
         receipt = TicketReceipt(ticket.id, ticket.reference, ticket.priority, token)
-        record(TICKET_CREATED, session_id, now, article_slug=ticket.article_slug,
-               journey=ticket.journey)  # commits the ticket, its outbox rows and the event
+        # Commits the ticket, its outbox rows and the event, which carries the channel the
+        # flush stamped on the ticket.
+        record(TICKET_CREATED, session_id, now, (ticket.channel, ticket.page_context),
+               article_slug=ticket.article_slug, journey=ticket.journey)
         return receipt
     raise RuntimeError("could not allocate a unique ticket reference")
