@@ -25,6 +25,7 @@ from app.search.catalog import reader_first
 from app.seo.head import article_head
 from app.sessions.web import current_session_id, request_channel
 from app.site import site
+from app.site.parts import RenderedParts
 
 FEW_RESULTS = 3  # below this many results the contact route is shown prominently
 
@@ -114,20 +115,34 @@ def article(slug: str):
                            language)
     translations = sorted((a for code, a in versions.items() if a.slug != found.slug),
                           key=lambda a: a.language)
+    journey = center.journey(found.journey)
+    stale = found.is_stale(date.today())
+    missing_translation = found.language != language and language not in versions
+    # The parts every reader of this language sees alike, by everything they are made of.
+    shared = (found.content_hash, language, request.script_root)
+    main_key = ("article", *shared, stale, missing_translation,
+                journey and (journey.slug, journey.title_for(language)),
+                tuple((a.slug, a.language) for a in translations))
+    more_key = ("article-more", *shared, tuple((a.slug, a.content_hash) for a in related))
     return render_template(
         "site/article.html",
         article=found,
-        html=render_cached(found.content_hash, found.body),
-        journey=center.journey(found.journey),
-        related=related,
-        translations=translations,
-        missing_translation=found.language != language and language not in versions,
-        stale=found.is_stale(date.today()),
+        main_part=page_parts().get(main_key, lambda: render_template(
+            "site/_article_main.html", article=found, journey=journey,
+            html=render_cached(found.content_hash, found.body), translations=translations,
+            missing_translation=missing_translation, stale=stale)),
+        more_part=page_parts().get(more_key, lambda: render_template(
+            "site/_article_more.html", article=found, related=related)),
         vote=vote,
         feedback=request.args.get("feedback"),
         reasons=NO_REASONS,
         head=article_head(found),
     )
+
+
+def page_parts() -> RenderedParts:
+    """This app's rendered page parts."""
+    return current_app.extensions.setdefault("page_parts", RenderedParts())
 
 
 @site.get("/media/<path:name>")

@@ -1,0 +1,55 @@
+"""Rendered page parts: rendered once per set of inputs, and never stale for a reader."""
+
+from __future__ import annotations
+
+from app.site.parts import RenderedParts
+from tests.conftest import BROWSER, write_article
+
+
+def test_a_part_is_rendered_once_per_key_and_the_oldest_fall_out():
+    parts, renders = RenderedParts(size=2), []
+
+    def render(text):
+        return lambda: renders.append(text) or f"<p>{text}</p>"
+
+    assert parts.get(("a",), render("a")) == "<p>a</p>"
+    assert parts.get(("a",), render("again")) == "<p>a</p>"
+    parts.get(("b",), render("b"))
+    parts.get(("c",), render("c"))
+    parts.get(("a",), render("a2"))
+    assert renders == ["a", "b", "c", "a2"]
+
+
+def test_an_edited_article_and_its_related_links_show_the_new_text_at_once(
+        client, content_dir, helpcenter):
+    linked = write_article(content_dir, "troubleshooting", "parts-linked",
+                           "title: Old linked title\nsummary: Linked.")
+    path = write_article(content_dir, "troubleshooting", "parts-edited",
+                         "title: Old title\nsummary: First.\nrelated: [parts-linked]",
+                         body="The first wording.\n")
+    try:
+        helpcenter.update_index()
+        before = client.get("/articles/parts-edited", headers=BROWSER).get_data(as_text=True)
+        assert "The first wording." in before and "Old linked title" in before
+        write_article(content_dir, "troubleshooting", "parts-edited",
+                      "title: New title\nsummary: Second.\nrelated: [parts-linked]",
+                      body="The second wording.\n")
+        write_article(content_dir, "troubleshooting", "parts-linked",
+                      "title: New linked title\nsummary: Linked.")
+        helpcenter.update_index()
+        after = client.get("/articles/parts-edited", headers=BROWSER).get_data(as_text=True)
+        assert "The second wording." in after and "New title" in after
+        assert "New linked title" in after
+        assert "The first wording." not in after and "Old linked title" not in after
+    finally:
+        path.unlink()
+        linked.unlink()
+        helpcenter.update_index()
+
+
+def test_each_language_gets_its_own_page_around_the_same_article(client):
+    english = client.get("/articles/payment-declined?lang=en", headers=BROWSER)
+    chinese = client.get("/articles/payment-declined?lang=zh", headers=BROWSER)
+    assert "Related articles" in english.get_data(as_text=True)
+    html = chinese.get_data(as_text=True)
+    assert "相关文章" in html and "帮助中心" in html and "Related articles" not in html
