@@ -208,6 +208,19 @@ def test_an_index_damaged_in_place_is_rebuilt_by_the_search_that_finds_it(helpce
     assert helpcenter.search_service.health()["ok"]
 
 
+@pytest.mark.parametrize("start", [0.3, 0.6, 0.9])
+def test_healthz_reports_files_damaged_under_a_running_worker(make_app, tmp_path, start):
+    app = make_app(KB_INDEX_DIR=str(tmp_path / "index"))
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/healthz").status_code == 200  # the open index was read through once
+    damage_in_place(app.extensions["helpcenter"].store, start)  # the worker keeps it open
+    damaged = client.get("/healthz")
+    assert damaged.status_code == 503 and damaged.get_json()["index"]["damaged"]
+    assert client.get("/healthz").status_code == 200  # the next request rebuilt it
+    assert client.get("/api/v1/search?q=refund").get_json()["total"] > 0
+
+
 def test_a_failure_that_is_not_damage_is_not_hidden_by_a_rebuild(helpcenter, monkeypatch):
     helpcenter.ensure_ready()
     generation = helpcenter.store.current_generation()

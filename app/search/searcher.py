@@ -59,7 +59,8 @@ class SearchService:
     ) -> None:
         self.store = store
         self.pool = SearcherPool(store)
-        self._verified: weakref.WeakSet = weakref.WeakSet()  # readers health() has read through
+        # Readers health() has read through, with the files they were read from.
+        self._verified: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self.page_size = page_size
         self.max_query_length = max_query_length
         self.parser = QueryParser()
@@ -222,16 +223,20 @@ class SearchService:
         """Whether the live index reads: its first stored article and the first postings of
         every field are read, so damaged files are noticed, not only a missing index.
 
-        Segments are never changed once written, so each opened reader is read through once;
-        later probes on the same reader only open it (a probe every second stays cheap)."""
+        Segments are never changed once written, so each opened reader is read through once,
+        and again, wholly, when a file of its generation changed size or time under it
+        (overwritten or cut short in place): later probes list the folder and stay cheap."""
         from app.search.indexer import check_readable
 
         try:
             with self.pool.searcher() as (searcher, version):
                 reader = searcher.reader()
-                if reader not in self._verified:
-                    check_readable(searcher)
-                    self._verified.add(reader)
+                files = self.store.files_of(version[0])
+                checked = self._verified.get(reader)
+                if checked != files:
+                    # Files changed under an open reader: read every posting, not the first.
+                    check_readable(searcher, deep=checked is not None)
+                    self._verified[reader] = files
                 return {"ok": True, "generation": version[0], "articles": searcher.doc_count()}
         except IndexUnavailable as error:
             return {"ok": False, "damaged": isinstance(error, IndexDamaged), "error": str(error)}

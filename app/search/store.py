@@ -78,6 +78,13 @@ class IndexStore:
     def path_of(self, generation: str) -> Path:
         return self.root / generation
 
+    def files_of(self, generation: str) -> frozenset[tuple[str, int, int]]:
+        """(name, size, modification time in ns) of every file of a generation: what changes
+        when a file is overwritten, cut short or removed behind the index's back."""
+        with os.scandir(self.path_of(generation)) as entries:
+            return frozenset((entry.name, (stat := entry.stat()).st_size, stat.st_mtime_ns)
+                             for entry in entries if entry.is_file())
+
     def open(self, generation: str | None = None) -> tuple[str, Index]:
         """Open the live index (or a named generation); IndexUnavailable if there is none."""
         generation = generation or self.current_generation()
