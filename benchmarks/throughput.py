@@ -100,14 +100,30 @@ def drive_locust(port: int, name: str, paths: list[str], users: int, seconds: in
             "answered": int((folder / f"{prefix.name}.answered").read_text())}
 
 
+def children_of(pid: int) -> list[int]:
+    """The child processes of ``pid``: from /proc/<pid>/task/*/children where the kernel
+    has it (CONFIG_PROC_CHILDREN), otherwise by the parent named in every /proc/<n>/stat."""
+    try:
+        return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+                for child in (task / "children").read_text().split()]
+    except FileNotFoundError:
+        children = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except (FileNotFoundError, ProcessLookupError):
+                    continue
+                if int(fields[1]) == pid:  # the parent's id
+                    children.append(int(entry.name))
+        return children
+
+
 def server_cpu_seconds(pid: int) -> float:
     """CPU time (user + system) of gunicorn's master and its live workers so far."""
     ticks = os.sysconf("SC_CLK_TCK")
-    pids = [pid]
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        pids += [int(child) for child in (task / "children").read_text().split()]
     total = 0
-    for each in pids:
+    for each in [pid, *children_of(pid)]:
         try:
             fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
