@@ -69,6 +69,21 @@ def test_a_visit_ends_after_thirty_idle_minutes(make_app):
         assert touch("s1", start + timedelta(minutes=62)).visits == 2
 
 
+def test_pages_read_in_quick_succession_count_as_one_visit_then_a_pause_starts_another(
+        make_app):
+    with make_app().app_context():
+        start = utcnow()
+        views = [record_article_view("s3", "cancel-a-booking", "orders-and-payments",
+                                     at=start + timedelta(seconds=seconds))
+                 for seconds in (0, 20, 50, 90)]
+        assert [view.visit for view in views] == [1, 1, 1, 1]
+        assert db.session.query(HelpSession).filter_by(id="s3").count() == 1
+        after_a_pause = record_article_view("s3", "cancel-an-order", "orders-and-payments",
+                                            at=start + timedelta(minutes=32))
+        assert after_a_pause.visit == 2
+        assert db.session.get(HelpSession, "s3").visits == 2
+
+
 def test_a_page_creates_its_session_once_with_its_channel_and_counts_visits(make_app):
     with make_app().app_context():
         start = utcnow()

@@ -13,7 +13,7 @@ from sqlalchemy import func, insert, select
 
 from app.events.models import Event, utcnow
 from app.extensions import db
-from app.sessions.service import mark_active
+from app.sessions.service import mark_active, recent_visit, remember_visit
 
 ARTICLE_VIEWED = "article.viewed"
 SEARCH_PERFORMED = "search.performed"
@@ -36,17 +36,23 @@ def record(name: str, session_id: str | None, at: datetime | None = None,
            channel: tuple[str, str | None] = SITE, **fields) -> Event:
     """Insert one event; with a session, mark the session active too. Commits.
 
-    Two Core statements in one transaction, not the ORM's unit of work: every page a reader
-    opens comes through here, and the unit of work cost more than the page's template.
+    Core statements in one transaction, not the ORM's unit of work: every page a reader opens
+    comes through here, and the unit of work cost more than the page's template. A session
+    this process marked active in the last minute is not marked again (``recent_visit``).
     ``channel`` is where help was given: (site, widget or api; the widget's page context), as
     the view's ``request_channel()`` says."""
     at = at or utcnow()
     values = {"name": name, "session_id": session_id, "occurred_at": at,
               "channel": channel[0], "page_context": channel[1], **fields}
+    marked = False
     if session_id:
-        values["visit"] = mark_active(session_id, at, *channel)
+        values["visit"] = recent_visit(session_id, at)
+        if values["visit"] is None:  # not marked active in the last minute by this process
+            values["visit"], marked = mark_active(session_id, at, *channel), True
     inserted = db.session.execute(insert(Event.__table__), values)
     db.session.commit()
+    if marked:
+        remember_visit(session_id, at, values["visit"])
     return Event(id=inserted.inserted_primary_key[0], **values)
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import threading
+import weakref
+from collections import OrderedDict
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, case
@@ -15,6 +18,10 @@ from app.extensions import db
 
 SESSION_LIFETIME = timedelta(hours=24)
 VISIT_GAP = timedelta(minutes=30)  # a visit ends after this long without activity
+# A session marked active this recently is not marked again by the next page: its visit cannot
+# have changed, and the stored last activity may lag by this much (a visit's end by as much).
+MARK_INTERVAL = timedelta(seconds=60)
+MARKS_KEPT = 10_000
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 
 
@@ -74,3 +81,27 @@ def mark_active(session_id: str, now: datetime, channel: str = "site",
     return db.session.execute(statement, {
         "session_id": session_id, "now": now, "since": now - VISIT_GAP, "channel": channel,
         "page_context": page_context}).scalar_one()
+
+
+_marks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine -> session -> mark
+_marks_lock = threading.Lock()
+
+
+def recent_visit(session_id: str, now: datetime) -> int | None:
+    """The visit this process last stored for the session, if it stored it less than
+    ``MARK_INTERVAL`` before ``now``; None when the session must be marked active again."""
+    with _marks_lock:
+        mark = _marks.get(db.session.get_bind(), {}).get(session_id)
+    if mark is not None and mark[0] <= now < mark[0] + MARK_INTERVAL:
+        return mark[1]
+    return None
+
+
+def remember_visit(session_id: str, now: datetime, visit: int) -> None:
+    """After the commit that stored ``mark_active``: the next pages within the interval skip it."""
+    with _marks_lock:
+        marks = _marks.setdefault(db.session.get_bind(), OrderedDict())
+        marks[session_id] = (now, visit)
+        marks.move_to_end(session_id)
+        if len(marks) > MARKS_KEPT:
+            marks.popitem(last=False)
