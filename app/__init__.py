@@ -11,13 +11,14 @@ from flask import Flask, current_app
 from app.config import PROJECT_ROOT, load_config
 from app.extensions import configure_sqlite, csrf, db, login_manager, migrate
 from app.helpcenter import HelpCenter
+from app.urls import LinkKeepingFlask
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; ``config`` overrides environment variables (same keys)."""
-    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
+    app = LinkKeepingFlask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
     app.config.update(load_config(config, Path(app.instance_path)))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.debug:
