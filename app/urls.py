@@ -14,7 +14,8 @@ class LinkKeepingFlask(Flask):
     """Only links inside a request, relative to the site (no ``_external``, no ``_scheme``),
     with hashable values and while no ``url_defaults`` function could change them are kept,
     by everything they are built from: endpoint, values in order and with their types (1 and
-    True are equal keys, not equal links), anchor, method and the request's script root. A build that fails is not kept and raises as before."""
+    True are equal keys, not equal links), anchor, method and the request's script root. A
+    build that fails is not kept and raises as before."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -53,3 +53,19 @@ def test_each_language_gets_its_own_page_around_the_same_article(client):
     assert "Related articles" in english.get_data(as_text=True)
     html = chinese.get_data(as_text=True)
     assert "相关文章" in html and "帮助中心" in html and "Related articles" not in html
+
+
+def test_two_files_with_the_same_text_each_link_to_their_own_article(
+        client, content_dir, helpcenter):
+    front = "title: Same words\nsummary: Same.\nurgent: true"
+    paths = [write_article(content_dir, "troubleshooting", slug, front,
+                           body="Identical bytes.\n") for slug in ("parts-copy-a", "parts-copy-b")]
+    try:
+        helpcenter.update_index()
+        for slug in ("parts-copy-a", "parts-copy-b"):
+            html = client.get(f"/articles/{slug}", headers=BROWSER).get_data(as_text=True)
+            assert f"article={slug}" in html
+    finally:
+        for path in paths:
+            path.unlink()
+        helpcenter.update_index()

@@ -84,6 +84,19 @@ def test_pages_read_in_quick_succession_count_as_one_visit_then_a_pause_starts_a
         assert db.session.get(HelpSession, "s3").visits == 2
 
 
+def test_an_sqlite_without_upsert_marks_sessions_the_same_way(make_app, tmp_path, monkeypatch):
+    from app.sessions import service
+
+    monkeypatch.setattr(service, "UPSERT_SQLITE", (999,))  # as an SQLite before 3.35
+    with make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'old.db'}").app_context():
+        start = utcnow()
+        assert mark_active("s4", start, "widget", "checkout") == 1
+        assert mark_active("s4", start + timedelta(minutes=45)) == 2
+        db.session.commit()
+        stored = db.session.get(HelpSession, "s4")
+        assert (stored.channel, stored.page_context, stored.visits) == ("widget", "checkout", 2)
+
+
 def test_a_page_creates_its_session_once_with_its_channel_and_counts_visits(make_app):
     with make_app().app_context():
         start = utcnow()

@@ -224,14 +224,15 @@ class SearchService:
         every field are read, so damaged files are noticed, not only a missing index.
 
         Segments are never changed once written, so each opened reader is read through once,
-        and again, wholly, when a file of its generation changed size or time under it
-        (overwritten or cut short in place): later probes list the folder and stay cheap."""
+        and again, wholly, when one of its own files (its table of contents and segments, not a
+        writer's new files or lock) changed size or time or went away under it: overwritten or
+        cut short in place. Later probes list the folder and stay cheap."""
         from app.search.indexer import check_readable
 
         try:
             with self.pool.searcher() as (searcher, version):
                 reader = searcher.reader()
-                files = self.store.files_of(version[0])
+                files = self.store.files_of(version[0], reader_files(reader))
                 checked = self._verified.get(reader)
                 if checked != files:
                     # Files changed under an open reader: read every posting, not the first.
@@ -240,3 +241,10 @@ class SearchService:
                 return {"ok": True, "generation": version[0], "articles": searcher.doc_count()}
         except IndexUnavailable as error:
             return {"ok": False, "damaged": isinstance(error, IndexDamaged), "error": str(error)}
+
+
+def reader_files(reader: Any) -> tuple[str, ...]:
+    """Name prefixes of the files an open reader reads: its generation's table of contents
+    and each of its segments."""
+    return (f"_MAIN_{reader.generation()}.toc",
+            *(leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()))

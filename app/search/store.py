@@ -78,12 +78,25 @@ class IndexStore:
     def path_of(self, generation: str) -> Path:
         return self.root / generation
 
-    def files_of(self, generation: str) -> frozenset[tuple[str, int, int]]:
-        """(name, size, modification time in ns) of every file of a generation: what changes
-        when a file is overwritten, cut short or removed behind the index's back."""
-        with os.scandir(self.path_of(generation)) as entries:
-            return frozenset((entry.name, (stat := entry.stat()).st_size, stat.st_mtime_ns)
-                             for entry in entries if entry.is_file())
+    def files_of(self, generation: str,
+                 prefixes: tuple[str, ...]) -> frozenset[tuple[str, int, int]]:
+        """(name, size, modification time in ns) of a generation's files whose names start with
+        one of ``prefixes`` (an open reader's table of contents and segments): what changes when
+        one is overwritten, cut short or removed behind the index's back. A file that goes away
+        while listed is left out, like one that is gone."""
+        found = set()
+        try:
+            with os.scandir(self.path_of(generation)) as entries:
+                for entry in entries:
+                    if entry.name.startswith(prefixes):
+                        try:
+                            stat = entry.stat()
+                        except FileNotFoundError:
+                            continue
+                        found.add((entry.name, stat.st_size, stat.st_mtime_ns))
+        except FileNotFoundError:
+            pass
+        return frozenset(found)
 
     def open(self, generation: str | None = None) -> tuple[str, Index]:
         """Open the live index (or a named generation); IndexUnavailable if there is none."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import sqlite3
 import threading
 import weakref
 from collections import OrderedDict
@@ -51,7 +52,8 @@ def touch(session_id: str, now: datetime) -> HelpSession:
     return session
 
 
-
+# INSERT … ON CONFLICT … RETURNING: PostgreSQL, and SQLite from 3.35 (Debian 12 has 3.40).
+UPSERT_SQLITE = (3, 35)
 _UPSERTS: dict[str, object] = {}
 
 
@@ -59,7 +61,7 @@ def _upsert(dialect: str):
     """INSERT … ON CONFLICT DO UPDATE … RETURNING visits, built once per dialect."""
     if dialect not in _UPSERTS:
         table = HelpSession.__table__
-        insert = (postgresql if dialect == "postgresql" else sqlite).insert(table).values(
+        insert = {"postgresql": postgresql, "sqlite": sqlite}[dialect].insert(table).values(
             id=bindparam("session_id"), created_at=bindparam("now"),
             last_seen_at=bindparam("now"), visits=1, channel=bindparam("channel"),
             page_context=bindparam("page_context"))
@@ -76,8 +78,16 @@ def mark_active(session_id: str, now: datetime, channel: str = "site",
                 page_context: str | None = None) -> int:
     """``touch`` in one statement, for the pages every reader hits: creates the session (with
     its channel) or marks it active, and returns its visit number. Two requests of one session
-    at once both count, where read-then-write could lose one. Caller commits."""
-    statement = _upsert(db.session.get_bind().dialect.name)
+    at once both count, where read-then-write could lose one. Caller commits. Elsewhere (an
+    older SQLite) it is ``touch``."""
+    dialect = db.session.get_bind().dialect.name
+    if not (dialect == "postgresql"
+            or (dialect == "sqlite" and sqlite3.sqlite_version_info >= UPSERT_SQLITE)):
+        session = touch(session_id, now)
+        if session in db.session.new:
+            session.channel, session.page_context = channel, page_context
+        return session.visits
+    statement = _upsert(dialect)
     return db.session.execute(statement, {
         "session_id": session_id, "now": now, "since": now - VISIT_GAP, "channel": channel,
         "page_context": page_context}).scalar_one()

@@ -10,6 +10,8 @@ from collections.abc import Callable, Hashable
 
 from markupsafe import Markup
 
+from app.content.models import Article, Journey
+
 
 class RenderedParts:
     """The last ``size`` parts rendered, by key. A key holds every input of its part (content
@@ -33,3 +35,24 @@ class RenderedParts:
             while len(self._parts) > self.size:
                 self._parts.popitem(last=False)
         return part
+
+
+def article_key(article: Article, language: str, script_root: str, *, stale: bool,
+                missing_translation: bool, journey: Journey | None,
+                translations: list[Article]) -> tuple:
+    """Everything ``site/_article_main.html`` is made of: the file's bytes (its hash), the
+    slug and journey it is filed under (a renamed copy has the same bytes), the reader's
+    language, the site's path prefix, the review notice, the journey's title and the other
+    language versions linked."""
+    return ("article", article.slug, article.journey, article.content_hash, language,
+            script_root, stale, missing_translation,
+            journey and (journey.slug, journey.title_for(language)),
+            tuple((other.slug, other.language, other.lang) for other in translations))
+
+
+def related_key(article: Article, language: str, script_root: str,
+                related: list[Article]) -> tuple:
+    """Everything ``site/_article_more.html`` is made of: the article's slug (its contact
+    link), the language, the path prefix and each related article's slug and bytes."""
+    return ("article-more", article.slug, language, script_root,
+            tuple((other.slug, other.content_hash) for other in related))

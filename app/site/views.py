@@ -25,7 +25,7 @@ from app.search.catalog import reader_first
 from app.seo.head import article_head
 from app.sessions.web import current_session_id, request_channel
 from app.site import site
-from app.site.parts import RenderedParts
+from app.site.parts import article_key, related_key
 
 FEW_RESULTS = 3  # below this many results the contact route is shown prominently
 
@@ -118,31 +118,23 @@ def article(slug: str):
     journey = center.journey(found.journey)
     stale = found.is_stale(date.today())
     missing_translation = found.language != language and language not in versions
-    # The parts every reader of this language sees alike, by everything they are made of.
-    shared = (found.content_hash, language, request.script_root)
-    main_key = ("article", *shared, stale, missing_translation,
-                journey and (journey.slug, journey.title_for(language)),
-                tuple((a.slug, a.language) for a in translations))
-    more_key = ("article-more", *shared, tuple((a.slug, a.content_hash) for a in related))
+    parts, root = current_app.extensions["page_parts"], request.script_root
+    main_key = article_key(found, language, root, stale=stale, journey=journey,
+                           missing_translation=missing_translation, translations=translations)
     return render_template(
         "site/article.html",
         article=found,
-        main_part=page_parts().get(main_key, lambda: render_template(
+        main_part=parts.get(main_key, lambda: render_template(
             "site/_article_main.html", article=found, journey=journey,
             html=render_cached(found.content_hash, found.body), translations=translations,
             missing_translation=missing_translation, stale=stale)),
-        more_part=page_parts().get(more_key, lambda: render_template(
+        more_part=parts.get(related_key(found, language, root, related), lambda: render_template(
             "site/_article_more.html", article=found, related=related)),
         vote=vote,
         feedback=request.args.get("feedback"),
         reasons=NO_REASONS,
         head=article_head(found),
     )
-
-
-def page_parts() -> RenderedParts:
-    """This app's rendered page parts."""
-    return current_app.extensions.setdefault("page_parts", RenderedParts())
 
 
 @site.get("/media/<path:name>")
