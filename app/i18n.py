@@ -88,9 +88,10 @@ def request_translations() -> NullTranslations:
     every message (the locale, its name, a cache key), about a tenth of a page's time."""
     if not has_request_context():
         return get_translations()
-    if "translations" not in g:
-        g.translations = get_translations()
-    return g.translations
+    translations = g.get("translations")
+    if translations is None:
+        translations = g.translations = get_translations()
+    return translations
 
 
 def init_app(app: Flask) -> None:

@@ -168,14 +168,26 @@ def recorded_views(database: Path) -> int:
                             ).fetchone()[0]
 
 
+def positive(text: str) -> int:
+    """An argument that must be a whole number above zero."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above zero")
+    return number
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=20, help="concurrent users (default 20)")
-    parser.add_argument("--seconds", type=int, default=15,
+    parser.add_argument("--users", type=positive, default=20,
+                        help="concurrent users (default 20)")
+    parser.add_argument("--seconds", type=positive, default=15,
                         help="per endpoint, over all rounds (default 15)")
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--rounds", type=positive, default=3,
                         help="endpoints taken in turn this many times (default 3)")
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=positive, default=3)
     parser.add_argument("--tool", choices=("auto", "k6", "locust"), default="auto",
                         help="load tool (default: k6 when installed, else locust)")
     args = parser.parse_args()
@@ -197,6 +209,8 @@ def main() -> None:
         server = start_gunicorn(port, args.workers, env)
         articles = answered_directly(port, [f"/articles/{slug}"
                                             for slug in published_slugs(content)])[:40]
+        if not articles:
+            raise SystemExit("no article page answered 200: nothing to measure")
         endpoints = {
             "/healthz": ["/healthz"],
             "article page": articles,

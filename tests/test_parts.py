@@ -2,22 +2,7 @@
 
 from __future__ import annotations
 
-from app.site.parts import RenderedParts
 from tests.conftest import BROWSER, write_article
-
-
-def test_a_part_is_rendered_once_per_key_and_the_oldest_fall_out():
-    parts, renders = RenderedParts(size=2), []
-
-    def render(text):
-        return lambda: renders.append(text) or f"<p>{text}</p>"
-
-    assert parts.get(("a",), render("a")) == "<p>a</p>"
-    assert parts.get(("a",), render("again")) == "<p>a</p>"
-    parts.get(("b",), render("b"))
-    parts.get(("c",), render("c"))
-    parts.get(("a",), render("a2"))
-    assert renders == ["a", "b", "c", "a2"]
 
 
 def test_an_edited_article_and_its_related_links_show_the_new_text_at_once(

@@ -91,9 +91,9 @@ def cast_vote(
     raise VoteError("helpful", "Your vote could not be saved; please try again.")
 
 
-_SESSION_VOTE = (select(Vote.__table__.c.helpful)
-                 .where(Vote.__table__.c.session_id == bindparam("session_id"),
-                        Vote.__table__.c.article_slug == bindparam("slug")))
+_VOTES = Vote.__table__.c
+_SESSION_VOTE = select(_VOTES.helpful).where(_VOTES.session_id == bindparam("session_id"),
+                                             _VOTES.article_slug == bindparam("slug"))
 
 
 def session_vote(session_id: str, slug: str) -> bool | None:

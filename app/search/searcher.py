@@ -11,15 +11,14 @@ Around them: ``pool.py`` (searchers per index version) and a result cache per in
 
 from __future__ import annotations
 
-import threading
 import weakref
-from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
 
 from whoosh.query import And, Term
 from whoosh.searching import Searcher
 
+from app.lru import LRU
 from app.search.analysis import has_chinese
 from app.search.first_stage import (
     RESCORE_WINDOW,
@@ -66,9 +65,7 @@ class SearchService:
         self.parser = QueryParser()
         self.second_stage = SecondStage()
         self._words = spelling_analyzer()
-        self._cache: OrderedDict[tuple, SearchPage] = OrderedDict()
-        self._cache_size = cache_size
-        self._cache_lock = threading.Lock()
+        self._cache: LRU[SearchPage] = LRU(cache_size)
         self.title_weight = TITLE_SIMILARITY_WEIGHT  # 0 turns the title-terms cosine off
         self.embedding_weight = EMBEDDING_WEIGHT  # 0 turns the sentence embeddings off
         self.chinese_weights = WEIGHTS["zh"]  # the second stage for Chinese questions
@@ -135,7 +132,7 @@ class SearchService:
         with self.pool.searcher() as (searcher, version):
             synonyms = self.synonyms.version() if hasattr(self.synonyms, "version") else None
             key = (version, synonyms, text.lower(), journey, page, page_size, lang)
-            cached = self._cache_get(key)
+            cached = self._cache.get(key)
             if cached is not None:
                 return cached
             result = self._run(searcher, version, text, journey, page, page_size, lang)
@@ -143,7 +140,7 @@ class SearchService:
                 suggestion = did_you_mean(searcher, text, self._words)
                 if suggestion:
                     result = self._with_suggestion(searcher, version, result, suggestion, lang)
-            self._cache_put(key, result)
+            self._cache.put(key, result)
             return result
 
     def _run(
@@ -192,19 +189,6 @@ class SearchService:
                 return replace(alternative, query=result.query, did_you_mean=suggestion,
                                showing_suggestion=True)
         return replace(result, did_you_mean=suggestion)
-
-    def _cache_get(self, key: tuple) -> SearchPage | None:
-        with self._cache_lock:
-            value = self._cache.get(key)
-            if value is not None:
-                self._cache.move_to_end(key)
-            return value
-
-    def _cache_put(self, key: tuple, value: SearchPage) -> None:
-        with self._cache_lock:
-            self._cache[key] = value
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
 
     def stored_documents(self) -> tuple[tuple[str, int], list[dict[str, Any]]]:
         """Every stored article record and the index version they come from."""

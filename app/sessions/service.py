@@ -6,9 +6,6 @@ import hashlib
 import re
 import secrets
 import sqlite3
-import threading
-import weakref
-from collections import OrderedDict
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, case
@@ -16,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.events.models import HelpSession
 from app.extensions import db
+from app.lru import LRU
 
 SESSION_LIFETIME = timedelta(hours=24)
 VISIT_GAP = timedelta(minutes=30)  # a visit ends after this long without activity
@@ -93,15 +91,14 @@ def mark_active(session_id: str, now: datetime, channel: str = "site",
         "page_context": page_context}).scalar_one()
 
 
-_marks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine -> session -> mark
-_marks_lock = threading.Lock()
+# (database, session) -> (when this process last marked it active, its visit then)
+_marks: LRU[tuple[datetime, int]] = LRU(MARKS_KEPT)
 
 
 def recent_visit(session_id: str, now: datetime) -> int | None:
     """The visit this process last stored for the session, if it stored it less than
     ``MARK_INTERVAL`` before ``now``; None when the session must be marked active again."""
-    with _marks_lock:
-        mark = _marks.get(db.session.get_bind(), {}).get(session_id)
+    mark = _marks.get((db.session.get_bind().url, session_id))
     if mark is not None and mark[0] <= now < mark[0] + MARK_INTERVAL:
         return mark[1]
     return None
@@ -109,9 +106,4 @@ def recent_visit(session_id: str, now: datetime) -> int | None:
 
 def remember_visit(session_id: str, now: datetime, visit: int) -> None:
     """After the commit that stored ``mark_active``: the next pages within the interval skip it."""
-    with _marks_lock:
-        marks = _marks.setdefault(db.session.get_bind(), OrderedDict())
-        marks[session_id] = (now, visit)
-        marks.move_to_end(session_id)
-        if len(marks) > MARKS_KEPT:
-            marks.popitem(last=False)
+    _marks.put((db.session.get_bind().url, session_id), (now, visit))

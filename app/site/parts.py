@@ -1,40 +1,11 @@
-"""Rendered parts of pages that every reader of one language sees alike (an article, its
-related links), kept so that a page renders only what is its reader's own: the vote panel, the
-header. Knows nothing of requests: the caller names a part by everything it is rendered from."""
+"""Keys of the rendered parts of pages that every reader of one language sees alike (an
+article, its related links), kept in an ``LRU`` (``app.extensions["page_parts"]``) so that a
+page renders only what is its reader's own: the vote panel, the header. A key holds every input
+of its part, so a changed input is a new key, never a stale part. Knows nothing of requests."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-
-from markupsafe import Markup
-
 from app.content.models import Article, Journey
-
-
-class RenderedParts:
-    """The last ``size`` parts rendered, by key. A key holds every input of its part (content
-    hashes, language, dates that change it), so a changed input is a new key, never a stale
-    part; old keys fall out as new ones come."""
-
-    def __init__(self, size: int = 2048) -> None:
-        self.size = size
-        self._parts: OrderedDict[Hashable, Markup] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, render: Callable[[], str]) -> Markup:
-        with self._lock:
-            part = self._parts.get(key)
-            if part is not None:
-                self._parts.move_to_end(key)
-                return part
-        part = Markup(render())
-        with self._lock:
-            self._parts[key] = part
-            while len(self._parts) > self.size:
-                self._parts.popitem(last=False)
-        return part
 
 
 def article_key(article: Article, language: str, script_root: str, *, stale: bool,

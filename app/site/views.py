@@ -13,6 +13,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from markupsafe import Markup
 
 from app import helpcenter
 from app.content.loader import MEDIA_DIR
@@ -124,12 +125,14 @@ def article(slug: str):
     return render_template(
         "site/article.html",
         article=found,
-        main_part=parts.get(main_key, lambda: render_template(
+        main_part=parts.get_or_make(main_key, lambda: Markup(render_template(
             "site/_article_main.html", article=found, journey=journey,
             html=render_cached(found.content_hash, found.body), translations=translations,
-            missing_translation=missing_translation, stale=stale)),
-        more_part=parts.get(related_key(found, language, root, related), lambda: render_template(
-            "site/_article_more.html", article=found, related=related)),
+            missing_translation=missing_translation, stale=stale))),
+        more_part=parts.get_or_make(related_key(found, language, root, related),
+                                    lambda: Markup(render_template(
+                                        "site/_article_more.html", article=found,
+                                        related=related))),
         vote=vote,
         feedback=request.args.get("feedback"),
         reasons=NO_REASONS,
